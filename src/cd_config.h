@@ -1,0 +1,98 @@
+/* The configuration: SPEC.md's keys, their defaults, and the YAML loader. */
+#ifndef CD_CONFIG_H
+#define CD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define CD_CONFIG_DEFAULT_PATH "/etc/corediagd/corediagd.yaml"
+
+struct cd_strlist {
+	char	**v;
+	size_t	  n;
+};
+
+struct cd_oui {
+	uint8_t	b[3];
+};
+
+struct cd_config {
+	char			*path;		/* file it came from, or NULL */
+
+	struct {
+		char		*lan;
+		struct cd_strlist wifi;
+	} interfaces;
+
+	struct {
+		char		*host;
+		uint16_t	 port;
+		char		*coap_host;	/* "" = cloud.host */
+		uint16_t	 coap_port;
+	} cloud;
+
+	struct {
+		uint64_t	 interval_ms;
+		uint64_t	 timeout_ms;
+		unsigned	 retries;
+		bool		 coap, handshake, dns, dhcp, portal, wifi;
+	} probes;
+
+	struct {
+		char		*url;
+		int		 expect_status;
+	} portal;
+
+	struct {
+		int		 max_channel;
+		struct cd_strlist hostapd_conf;
+		char		*uci_wireless;
+		int		 min_signal_dbm;
+	} wifi;
+
+	struct {
+		bool		 enabled;
+		struct cd_strlist core_ouis;	/* as written */
+		struct cd_oui	*ouis;		/* parsed, core_ouis.n of them */
+		char		*internet_test;	/* as written, "host:port" */
+		char		*internet_test_host;
+		uint16_t	 internet_test_port;
+		int		 snaplen;
+	} sniff;
+
+	struct {
+		char		*socket;
+		mode_t		 mode;
+		char		*group;
+		unsigned	 max_clients;	/* extension: status.max_clients */
+		uint64_t	 idle_timeout_ms; /* extension: status.idle_timeout */
+	} status;
+
+	struct {
+		char		*ident;
+		int		 facility;	/* LOG_DAEMON, LOG_LOCAL0... */
+		char		*facility_name;
+	} syslog;
+
+	char			*user;
+};
+
+/* A configuration holding every default of SPEC.md; NULL only when out of memory. */
+struct cd_config *cd_config_new_default(void);
+
+/*
+ * Load PATH over the defaults.  On success returns 0 and sets *out.  On
+ * failure returns a negative errno and writes one line into err, of the form
+ * "PATH:LINE:COLUMN: message" (or "PATH: message" when there is no position,
+ * e.g. the file cannot be opened).
+ */
+int cd_config_load(const char *path, struct cd_config **out, char *err, size_t errlen);
+
+/* Parse a duration ("500ms", "5s", "10m", "1h"); 0 or -EINVAL. */
+int cd_config_parse_duration(const char *s, uint64_t *ms);
+
+void cd_config_free(struct cd_config *cfg);
+
+#endif
