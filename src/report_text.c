@@ -1,0 +1,248 @@
+/*
+ * The human report.  It formats only what the daemon sent (the JSON
+ * document), so the client, --once and --read print the same thing.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "util.h"
+
+#define TABLE_COLS 8
+
+static const char *sev_titles[] = { "Info", "Warnings", "Errors" };
+static const char *sev_colours[] = { "\033[36m", "\033[33m", "\033[31m" };
+
+static const char *
+jstr(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || v == NULL)
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static const char *
+dash(const char *s)
+{
+	return s != NULL && s[0] != '\0' ? s : "-";
+}
+
+static int
+jactive(struct json_object *f)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(f, "active", &v))
+		return 1;
+	return json_object_get_boolean(v);
+}
+
+static void
+heading(FILE *out, const struct cd_text_opts *o, const char *colour,
+    const char *title, size_t n)
+{
+	if (o->colour)
+		fprintf(out, "\033[1m%s%s (%zu)\033[0m\n", colour, title, n);
+	else
+		fprintf(out, "%s (%zu)\n", title, n);
+}
+
+int
+cd_report_exit_code(struct json_object *findings)
+{
+	size_t	i, n;
+	int	worst = -1, sev;
+
+	if (!json_object_is_type(findings, json_type_array))
+		return 3;
+	n = json_object_array_length(findings);
+	for (i = 0; i < n; i++) {
+		struct json_object *f = json_object_array_get_idx(findings, i);
+		const char *s = jstr(f, "severity");
+
+		if (!jactive(f) || s == NULL)
+			continue;
+		if ((sev = cd_severity_parse(s)) > worst)
+			worst = sev;
+	}
+	return worst == CD_SEV_ERROR ? 2 : worst == CD_SEV_WARNING ? 1 : 0;
+}
+
+static void
+finding_text(FILE *out, struct json_object *f)
+{
+	const char *detail = jstr(f, "detail"), *advice = jstr(f, "advice");
+
+	fprintf(out, "  %s  %s\n      %s\n", dash(jstr(f, "id")),
+	    dash(jstr(f, "subject")), dash(jstr(f, "summary")));
+	if (detail != NULL && detail[0] != '\0')
+		fprintf(out, "      evidence: %s\n", detail);
+	if (advice != NULL && advice[0] != '\0')
+		fprintf(out, "      advice:   %s\n", advice);
+}
+
+/* Print the findings of one severity (sev >= 0) or the cleared ones (-1). */
+static void
+findings_group(FILE *out, struct json_object *findings, int sev,
+    const struct cd_text_opts *o)
+{
+	size_t	i, n = json_object_array_length(findings), count = 0;
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (i = 0; i < n; i++) {
+			struct json_object *f;
+			const char *s;
+
+			f = json_object_array_get_idx(findings, i);
+			s = jstr(f, "severity");
+			if (sev >= 0 && (!jactive(f) || s == NULL ||
+			    cd_severity_parse(s) != sev))
+				continue;
+			if (sev < 0 && jactive(f))
+				continue;
+			if (pass == 0)
+				count++;
+			else
+				finding_text(out, f);
+		}
+		if (pass == 0 && count == 0)
+			return;
+		if (pass == 0)
+			heading(out, o, sev >= 0 ? sev_colours[sev] : "",
+			    sev >= 0 ? sev_titles[sev] : "Cleared", count);
+	}
+}
+
+void
+cd_report_text_findings(FILE *out, struct json_object *findings,
+    const struct cd_text_opts *o)
+{
+	if (!json_object_is_type(findings, json_type_array) ||
+	    json_object_array_length(findings) == 0) {
+		fprintf(out, "Findings: none\n");
+		return;
+	}
+	for (int sev = CD_SEV_ERROR; sev >= CD_SEV_INFO; sev--)
+		findings_group(out, findings, sev, o);
+	findings_group(out, findings, -1, o);
+}
+
+static void
+cell(FILE *out, const char *v, size_t width, int last)
+{
+	if (last)
+		fprintf(out, "  %s\n", v);
+	else
+		fprintf(out, "  %-*s", (int)width, v);
+}
+
+/* An aligned table: header row, then one row per array element. */
+static void
+table(FILE *out, const char *title, struct json_object *rows,
+    const char *const *keys, const char *const *heads, int ncol,
+    const struct cd_text_opts *o)
+{
+	size_t	 w[TABLE_COLS], i, n;
+
+	n = json_object_is_type(rows, json_type_array) ?
+	    json_object_array_length(rows) : 0;
+	heading(out, o, "", title, n);
+	if (n == 0)
+		return;
+	for (int c = 0; c < ncol; c++)
+		w[c] = strlen(heads[c]);
+	for (i = 0; i < n; i++)
+		for (int c = 0; c < ncol; c++) {
+			const char *v = jstr(json_object_array_get_idx(rows, i),
+			    keys[c]);
+			if (strlen(dash(v)) > w[c])
+				w[c] = strlen(dash(v));
+		}
+	for (int c = 0; c < ncol; c++)
+		cell(out, heads[c], w[c], c + 1 == ncol);
+	for (i = 0; i < n; i++)
+		for (int c = 0; c < ncol; c++) {
+			struct json_object *r = json_object_array_get_idx(rows, i);
+
+			cell(out, dash(jstr(r, keys[c])), w[c], c + 1 == ncol);
+		}
+}
+
+void
+cd_report_text_devices(FILE *out, struct json_object *devices,
+    const struct cd_text_opts *o)
+{
+	static const char *const keys[] = { "mac", "ip", "device_id",
+	    "identified_by", "state", "signal_dbm", "last_seen" };
+	static const char *const heads[] = { "MAC", "IP", "DEVICE ID",
+	    "BY", "STATE", "SIGNAL", "LAST SEEN" };
+
+	table(out, "Devices", devices, keys, heads, (int)nitems(keys), o);
+}
+
+void
+cd_report_text_probes(FILE *out, struct json_object *probes,
+    const struct cd_text_opts *o)
+{
+	static const char *const keys[] = { "name", "result", "duration_ms",
+	    "last_run", "detail" };
+	static const char *const heads[] = { "PROBE", "RESULT", "MS",
+	    "LAST RUN", "DETAIL" };
+
+	table(out, "Probes", probes, keys, heads, (int)nitems(keys), o);
+}
+
+int
+cd_report_text(FILE *out, struct json_object *doc,
+    const struct cd_text_opts *o)
+{
+	static const char *const status[] = { "OK", "WARNING", "CRITICAL",
+	    "UNKNOWN" };
+	struct json_object	*findings = NULL, *v;
+	int			 code;
+
+	json_object_object_get_ex(doc, "findings", &findings);
+	code = cd_report_exit_code(findings);
+	fprintf(out, "corediagd report for %s at %s: %s\n\n",
+	    dash(jstr(doc, "host")), dash(jstr(doc, "generated")),
+	    status[code]);
+	cd_report_text_findings(out, findings, o);
+	fputc('\n', out);
+	if (json_object_object_get_ex(doc, "devices", &v))
+		cd_report_text_devices(out, v, o);
+	fputc('\n', out);
+	if (json_object_object_get_ex(doc, "probes", &v))
+		cd_report_text_probes(out, v, o);
+	if (json_object_object_get_ex(doc, "capture", &v)) {
+		fprintf(out, "\nCapture: %s: %s packets, %s damaged\n",
+		    dash(jstr(v, "file")), dash(jstr(v, "packets")),
+		    dash(jstr(v, "damaged")));
+	}
+	return code;
+}
+
+void
+cd_report_text_event(FILE *out, struct json_object *ev,
+    const struct cd_text_opts *o)
+{
+	struct json_object	*f = NULL;
+	const char		*event = dash(jstr(ev, "event"));
+	const char		*sev;
+	int			 s;
+
+	json_object_object_get_ex(ev, "finding", &f);
+	sev = dash(jstr(f, "severity"));
+	s = cd_severity_parse(sev);
+	if (o->colour && s >= 0)
+		fprintf(out, "%s", sev_colours[s]);
+	fprintf(out, "%s %s", dash(jstr(f, "last_seen")), event);
+	if (strcmp(event, "cleared") != 0)
+		fprintf(out, " %s", sev);
+	fprintf(out, " %s %s:", dash(jstr(f, "id")), dash(jstr(f, "subject")));
+	fprintf(out, " %s%s\n", dash(jstr(f, "summary")),
+	    o->colour && s >= 0 ? "\033[0m" : "");
+}
