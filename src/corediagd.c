@@ -1,0 +1,181 @@
+/*
+ * corediagd: why can't my Spark Core reach its cloud?  Start-up, options,
+ * privilege drop and the one libuv loop; the rest lives in the library.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cd_config.h"
+#include "daemon.h"
+#include "log.h"
+#include "privdrop.h"
+#include "sysd.h"
+#include "util.h"
+
+enum mode { MODE_DAEMON, MODE_ONCE, MODE_READ, MODE_CHECK };
+
+struct options {
+	enum mode	 mode;
+	const char	*config;
+	bool		 config_given;
+	bool		 foreground;
+	bool		 json;
+	const char	*iface;
+	const char	*capture;
+	int		 verbose;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: corediagd [-c FILE] [-f] [-i IFACE] [-v]...\n"
+	    "       corediagd --once [-c FILE] [--json]\n"
+	    "       corediagd --read CAPTURE [--json] [-c FILE]\n"
+	    "       corediagd --check-config [-c FILE]\n"
+	    "       corediagd --version | --help\n");
+}
+
+static void
+parse_options(int argc, char **argv, struct options *o)
+{
+	enum { OPT_ONCE = 256, OPT_READ, OPT_JSON, OPT_CHECK };
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "interface", required_argument, NULL, 'i' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "once", no_argument, NULL, OPT_ONCE },
+		{ "read", required_argument, NULL, OPT_READ },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "check-config", no_argument, NULL, OPT_CHECK },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	o->config = CD_CONFIG_DEFAULT_PATH;
+	while ((ch = getopt_long(argc, argv, "c:fi:vVh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': o->config = optarg; o->config_given = true; break;
+		case 'f': o->foreground = true; break;
+		case 'i': o->iface = optarg; break;
+		case 'v': o->verbose++; break;
+		case OPT_ONCE: o->mode = MODE_ONCE; break;
+		case OPT_READ: o->mode = MODE_READ; o->capture = optarg; break;
+		case OPT_JSON: o->json = true; break;
+		case OPT_CHECK: o->mode = MODE_CHECK; break;
+		case 'V': printf("corediagd %s\n", PACKAGE_VERSION); exit(0);
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); exit(3);
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "corediagd: unexpected argument '%s'\n",
+		    argv[optind]);
+		usage(stderr);
+		exit(3);
+	}
+}
+
+/* Without -c a missing default file means "all defaults". */
+static struct cd_config *
+load_config(const struct options *o)
+{
+	struct cd_config	*cfg = NULL;
+	char			 err[512];
+	int			 rc;
+
+	rc = cd_config_load(o->config, &cfg, err, sizeof(err));
+	if (rc == -ENOENT && !o->config_given) {
+		if ((cfg = cd_config_new_default()) == NULL)
+			fatalx("out of memory");
+		return cfg;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "%s\n", err);
+		exit(3);
+	}
+	if (o->iface != NULL)
+		cd_setstr(&cfg->interfaces.lan, o->iface);
+	return cfg;
+}
+
+static int
+run_daemon(struct cd_daemon *d, const struct options *o)
+{
+	char	err[512];
+	bool	detach = !o->foreground && !cd_sd_notify_wanted();
+
+	log_init(d->cfg->syslog.ident, d->cfg->syslog.facility,
+	    o->foreground, o->verbose);
+	if (cd_daemon_start(d, err, sizeof(err)) < 0)
+		fatalx("cannot start: %s", err);
+	if (cd_privdrop(d->cfg->user, err, sizeof(err)) < 0) {
+		cd_daemon_stop(d);
+		uv_run(d->loop, UV_RUN_DEFAULT);
+		fatalx("%s", err);
+	}
+	if (detach) {
+		if (daemon(0, 0) < 0)
+			fatal("daemon");
+		uv_loop_fork(d->loop);
+	}
+	log_notice("corediagd %s started: status socket %s", PACKAGE_VERSION,
+	    d->cfg->status.socket);
+	cd_sd_notify("READY=1");
+	uv_run(d->loop, UV_RUN_DEFAULT);
+	log_notice("corediagd stopped");
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options		o;
+	struct cd_daemon	d;
+	struct cd_config	*cfg;
+	uv_loop_t		loop;
+	int			code;
+
+	memset(&o, 0, sizeof(o));
+	parse_options(argc, argv, &o);
+	signal(SIGPIPE, SIG_IGN);
+	cfg = load_config(&o);
+	if (o.mode == MODE_CHECK) {
+		printf("%s: configuration OK\n", o.config);
+		cd_config_free(cfg);
+		return 0;
+	}
+	uv_loop_init(&loop);
+	cd_daemon_init(&d, &loop, cfg, o.config);
+	switch (o.mode) {
+	case MODE_ONCE:
+		/* One-shot runs print their report; they do not fill syslog. */
+		d.findings.sink = NULL;
+		code = cd_daemon_once(&d, o.json);
+		break;
+	case MODE_READ:
+		d.findings.sink = NULL;
+		code = cd_offline_read(&d, o.capture, o.json);
+		cd_prober_close(&d.prober);
+		break;
+	default:
+		code = run_daemon(&d, &o);
+		break;
+	}
+	uv_run(&loop, UV_RUN_DEFAULT);
+	cd_daemon_free(&d);
+	uv_loop_close(&loop);
+	log_close();
+	return code;
+}

@@ -1,0 +1,286 @@
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "log.h"
+#include "report.h"
+#include "sysd.h"
+#include "util.h"
+
+static void
+findings_to_log(void *arg, int priority, const char *line)
+{
+	(void)arg;
+	log_line(priority, line);
+}
+
+static const char *const event_names[] = { "raised", "changed", "cleared" };
+
+/* `watch` clients get {"event":"raised","finding":{...}} per change. */
+static void
+findings_to_watchers(void *arg, enum cd_finding_event ev,
+    const struct cd_finding *f)
+{
+	struct cd_daemon	*d = arg;
+	struct json_object	*o;
+
+	if (d->status == NULL)
+		return;
+	o = json_object_new_object();
+	json_object_object_add(o, "event",
+	    json_object_new_string(event_names[ev]));
+	json_object_object_add(o, "finding", cd_report_finding_json(f));
+	cd_status_broadcast(d->status, json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+void
+cd_daemon_init(struct cd_daemon *d, uv_loop_t *loop, struct cd_config *cfg,
+    const char *config_path)
+{
+	memset(d, 0, sizeof(*d));
+	d->loop = loop;
+	d->cfg = cfg;
+	d->config_path = config_path;
+	cd_findings_init(&d->findings, findings_to_log, d);
+	cd_findings_set_watcher(&d->findings, findings_to_watchers, d);
+	cd_prober_init(&d->prober, d, loop);
+	if (gethostname(d->host, sizeof(d->host) - 1) < 0)
+		snprintf(d->host, sizeof(d->host), "localhost");
+}
+
+struct json_object *
+cd_daemon_report(const struct cd_daemon *d)
+{
+	return cd_report_json(&d->findings, &d->state, d->host, cd_now_ms());
+}
+
+static void
+reply_json(struct cd_status_client *c, struct json_object *o)
+{
+	cd_status_reply(c, json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+struct probe_request {
+	struct cd_daemon	*d;
+	struct cd_status_client	*c;
+};
+
+/* `probe` answers with the report once the run it started or joined ends. */
+static void
+probe_answer(void *arg)
+{
+	struct probe_request *r = arg;
+
+	reply_json(r->c, cd_daemon_report(r->d));
+	free(r);
+}
+
+static void
+probe_command(struct cd_daemon *d, struct cd_status_client *c,
+    const char *name)
+{
+	struct probe_request	*r = cd_calloc(1, sizeof(*r));
+	char			 err[256];
+
+	r->d = d;
+	r->c = c;
+	if (cd_prober_run(&d->prober, name[0] ? name : NULL, probe_answer, r,
+	    err, sizeof(err)) < 0) {
+		free(r);
+		cd_status_reply_error(c, "%s", err);
+	}
+}
+
+static void
+dispatch(void *arg, struct cd_status_client *c, const char *cmd,
+    const char *cmdarg)
+{
+	struct cd_daemon *d = arg;
+
+	if (strcmp(cmd, "probe") == 0) {
+		probe_command(d, c, cmdarg);
+		return;
+	}
+	if (cmdarg[0] != '\0')
+		cd_status_reply_error(c, "command '%s' takes no argument", cmd);
+	else if (strcmp(cmd, "report") == 0)
+		reply_json(c, cd_daemon_report(d));
+	else if (strcmp(cmd, "findings") == 0)
+		reply_json(c, cd_report_findings_json(&d->findings));
+	else if (strcmp(cmd, "devices") == 0)
+		reply_json(c, cd_report_devices_json(&d->state));
+	else if (strcmp(cmd, "probes") == 0)
+		reply_json(c, cd_report_probes_json(&d->state));
+	else if (strcmp(cmd, "watch") == 0)
+		cd_status_watch(c);
+	else
+		cd_status_reply_error(c, "unknown command '%s' (commands: "
+		    "report, findings, devices, probes, probe [NAME], watch)",
+		    cmd);
+}
+
+static void
+status_limits(const struct cd_config *cfg, struct cd_status_limits *lim)
+{
+	lim->max_clients = cfg->status.max_clients;
+	lim->idle_timeout_ms = cfg->status.idle_timeout_ms;
+}
+
+static void
+on_signal(uv_signal_t *h, int signum)
+{
+	struct cd_daemon *d = h->data;
+
+	if (signum == SIGHUP) {
+		cd_daemon_reload(d);
+		return;
+	}
+	log_notice("corediagd: %s received, stopping", strsignal(signum));
+	cd_daemon_stop(d);
+}
+
+static void
+signals_start(struct cd_daemon *d)
+{
+	uv_signal_init(d->loop, &d->sig_hup);
+	uv_signal_init(d->loop, &d->sig_term);
+	uv_signal_init(d->loop, &d->sig_int);
+	d->sig_hup.data = d->sig_term.data = d->sig_int.data = d;
+	uv_signal_start(&d->sig_hup, on_signal, SIGHUP);
+	uv_signal_start(&d->sig_term, on_signal, SIGTERM);
+	uv_signal_start(&d->sig_int, on_signal, SIGINT);
+	d->signals_on = true;
+}
+
+int
+cd_daemon_start(struct cd_daemon *d, char *err, size_t errlen)
+{
+	struct cd_status_limits	lim;
+	int			rc;
+
+	status_limits(d->cfg, &lim);
+	rc = cd_status_open(d->loop, d->cfg->status.socket,
+	    d->cfg->status.mode, d->cfg->status.group, &lim, dispatch, d,
+	    &d->status, err, errlen);
+	if (rc < 0)
+		return rc;
+	signals_start(d);
+	cd_prober_schedule(&d->prober, d->cfg->probes.interval_ms);
+	return 0;
+}
+
+int
+cd_daemon_reload(struct cd_daemon *d)
+{
+	struct cd_config	*cfg, *old = d->cfg;
+	struct cd_status_limits	 lim;
+	char			 err[512];
+
+	cd_sd_notify("RELOADING=1");
+	if (cd_config_load(d->config_path, &cfg, err, sizeof(err)) < 0) {
+		log_warnx("reload: %s; keeping the previous configuration",
+		    err);
+		cd_sd_notify("READY=1");
+		return -EINVAL;
+	}
+	if (strcmp(cfg->status.socket, old->status.socket) != 0 ||
+	    strcmp(cfg->user, old->user) != 0 ||
+	    strcmp(cfg->interfaces.lan, old->interfaces.lan) != 0)
+		log_warnx("reload: status.socket, user and interfaces.lan "
+		    "take effect at the next restart");
+	status_limits(cfg, &lim);
+	if (d->status != NULL && cd_status_reconfigure(d->status,
+	    cfg->status.mode, cfg->status.group, &lim, err, sizeof(err)) < 0)
+		log_warnx("reload: %s", err);
+	if (cfg->probes.interval_ms != old->probes.interval_ms)
+		uv_timer_start(&d->prober.interval,
+		    d->prober.interval.timer_cb, cfg->probes.interval_ms,
+		    cfg->probes.interval_ms);
+	d->cfg = cfg;
+	cd_config_free(old);
+	log_notice("configuration reloaded from %s", d->config_path);
+	cd_sd_notify("READY=1");
+	return 0;
+}
+
+void
+cd_daemon_stop(struct cd_daemon *d)
+{
+	cd_sd_notify("STOPPING=1");
+	cd_prober_close(&d->prober);
+	cd_status_close(d->status);
+	d->status = NULL;
+	if (d->signals_on) {
+		uv_close((uv_handle_t *)&d->sig_hup, NULL);
+		uv_close((uv_handle_t *)&d->sig_term, NULL);
+		uv_close((uv_handle_t *)&d->sig_int, NULL);
+		d->signals_on = false;
+	}
+}
+
+void
+cd_daemon_free(struct cd_daemon *d)
+{
+	cd_findings_free(&d->findings);
+	cd_state_free(&d->state);
+	cd_config_free(d->cfg);
+	d->cfg = NULL;
+}
+
+int
+cd_daemon_print(struct json_object *doc, bool json)
+{
+	struct cd_text_opts	o = { .colour = 0 };
+	struct json_object	*findings = NULL;
+	int			 code;
+
+	if (json) {
+		json_object_object_get_ex(doc, "findings", &findings);
+		code = cd_report_exit_code(findings);
+		puts(json_object_to_json_string_ext(doc,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	} else {
+		o.colour = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+		code = cd_report_text(stdout, doc, &o);
+	}
+	fflush(stdout);
+	return code;
+}
+
+static void
+once_done(void *arg)
+{
+	struct cd_daemon *d = arg;
+
+	d->exit_code = 0;
+	cd_prober_close(&d->prober);
+}
+
+int
+cd_daemon_once(struct cd_daemon *d, bool json)
+{
+	struct json_object	*doc;
+	char			 err[256];
+	int			 code;
+
+	if (cd_prober_run(&d->prober, NULL, once_done, d, err,
+	    sizeof(err)) < 0) {
+		fprintf(stderr, "corediagd: --once: %s\n", err);
+		return 3;
+	}
+	uv_run(d->loop, UV_RUN_DEFAULT);
+	doc = cd_daemon_report(d);
+	code = cd_daemon_print(doc, json);
+	json_object_put(doc);
+	return code;
+}

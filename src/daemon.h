@@ -1,0 +1,49 @@
+/* The daemon: its one struct, the status commands, reload and shutdown. */
+#ifndef CD_DAEMON_H
+#define CD_DAEMON_H
+
+#include <stdbool.h>
+#include <uv.h>
+
+#include "cd_config.h"
+#include "findings.h"
+#include "probe.h"
+#include "state.h"
+#include "status.h"
+
+struct cd_daemon {
+	uv_loop_t		*loop;
+	struct cd_config	*cfg;
+	const char		*config_path;	/* what -c said, or the default */
+	struct cd_findings	 findings;
+	struct cd_state		 state;
+	struct cd_prober	 prober;
+	struct cd_status	*status;	/* NULL in --once and --read */
+	uv_signal_t		 sig_hup, sig_term, sig_int;
+	bool			 signals_on;
+	char			 host[256];
+	int			 exit_code;
+};
+
+/* Set up the parts every mode shares; takes ownership of cfg. */
+void	cd_daemon_init(struct cd_daemon *d, uv_loop_t *loop,
+	    struct cd_config *cfg, const char *config_path);
+/* The long-running part: status socket, signals, scheduled probes. */
+int	cd_daemon_start(struct cd_daemon *d, char *err, size_t errlen);
+/* Stop the loop's work; the loop then runs out and main returns. */
+void	cd_daemon_stop(struct cd_daemon *d);
+void	cd_daemon_free(struct cd_daemon *d);
+/* Reload the configuration from config_path; a bad one keeps the old. */
+int	cd_daemon_reload(struct cd_daemon *d);
+
+/* {"version":1,...}: the whole report as SPEC describes it. */
+struct json_object *cd_daemon_report(const struct cd_daemon *d);
+
+/* --once: run every probe once, print the report; returns the exit code. */
+int	cd_daemon_once(struct cd_daemon *d, bool json);
+/* --read: analyse a capture file; returns the exit code. */
+int	cd_offline_read(struct cd_daemon *d, const char *file, bool json);
+/* Print a report document as JSON or as text; returns its exit code. */
+int	cd_daemon_print(struct json_object *doc, bool json);
+
+#endif
