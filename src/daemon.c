@@ -10,6 +10,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "report.h"
+#include "sniff.h"
 #include "sysd.h"
 #include "util.h"
 
@@ -174,6 +175,11 @@ cd_daemon_start(struct cd_daemon *d, char *err, size_t errlen)
 	    &d->status, err, errlen);
 	if (rc < 0)
 		return rc;
+	if ((rc = cd_sniff_start(d, err, errlen)) < 0) {
+		cd_status_close(d->status);
+		d->status = NULL;
+		return rc;
+	}
 	signals_start(d);
 	cd_prober_schedule(&d->prober, d->cfg->probes.interval_ms);
 	return 0;
@@ -218,6 +224,7 @@ cd_daemon_stop(struct cd_daemon *d)
 {
 	cd_sd_notify("STOPPING=1");
 	cd_prober_close(&d->prober);
+	cd_sniff_stop(d);
 	cd_status_close(d->status);
 	d->status = NULL;
 	if (d->signals_on) {

@@ -19,6 +19,7 @@ struct cd_daemon {
 	struct cd_state		 state;
 	struct cd_prober	 prober;
 	struct cd_status	*status;	/* NULL in --once and --read */
+	struct cd_sniff		*sniff;		/* the live capture, or NULL */
 	uv_signal_t		 sig_hup, sig_term, sig_int;
 	bool			 signals_on;
 	char			 host[256];

@@ -10,8 +10,17 @@
 #include "probe.h"
 #include "util.h"
 
-/* One entry per probe file; the probe issues add theirs here. */
+extern const struct cd_probe_ops cd_probe_dns, cd_probe_cloud,
+    cd_probe_coap, cd_probe_dhcp, cd_probe_portal, cd_probe_wifi;
+
+/* One entry per probe file (probe_*.c); they all run concurrently. */
 const struct cd_probe_ops *const cd_probe_table[] = {
+	&cd_probe_dns,
+	&cd_probe_cloud,
+	&cd_probe_coap,
+	&cd_probe_dhcp,
+	&cd_probe_portal,
+	&cd_probe_wifi,
 	NULL,
 };
 
