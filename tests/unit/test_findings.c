@@ -1,0 +1,273 @@
+/* The findings registry: dedup, clear, and SPEC's exact syslog lines. */
+#include "config.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <cmocka.h>
+
+#include "findings.h"
+
+struct sink {
+	int	n;
+	int	prio[16];
+	char	line[16][512];
+};
+
+static void
+capture(void *arg, int priority, const char *line)
+{
+	struct sink *s = arg;
+
+	assert_true(s->n < 16);
+	s->prio[s->n] = priority;
+	snprintf(s->line[s->n], sizeof(s->line[0]), "%s", line);
+	s->n++;
+}
+
+static const struct cd_finding_spec blocked = {
+	.id = "cloud.tcp_blocked",
+	.subject = "cloud:device.spark.io:5683",
+	.summary = "TCP to device.spark.io:5683 timed out",
+	.detail = "3 SYNs to 198.18.0.10:5683 over 15 s, no answer",
+	.severity = CD_SEV_DEFAULT,
+	.source = CD_SRC_PROBE,
+};
+
+static void
+test_raise_logs_once(void **state)
+{
+	struct cd_findings	fs;
+	struct sink		s = { 0 };
+	struct cd_finding	*f;
+
+	(void)state;
+	cd_findings_init(&fs, capture, &s);
+	assert_int_equal(cd_finding_raise(&fs, &blocked, 1000), 0);
+	assert_int_equal(cd_finding_raise(&fs, &blocked, 2000), 0);
+	assert_int_equal(cd_finding_raise(&fs, &blocked, 3000), 0);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.prio[0], LOG_ERR);
+	assert_string_equal(s.line[0], "error cloud.tcp_blocked "
+	    "cloud:device.spark.io:5683: TCP to device.spark.io:5683 timed out"
+	    " -- allow outbound TCP port 5683 in the router's or ISP's firewall");
+	f = cd_finding_find(&fs, "cloud.tcp_blocked",
+	    "cloud:device.spark.io:5683");
+	assert_non_null(f);
+	assert_int_equal(f->count, 3);
+	assert_int_equal(f->first_seen, 1000);
+	assert_int_equal(f->last_seen, 3000);
+	assert_true(f->active);
+	assert_int_equal(fs.n, 1);
+	cd_findings_free(&fs);
+}
+
+static void
+test_update_detail_is_silent(void **state)
+{
+	struct cd_findings	fs;
+	struct sink		s = { 0 };
+	struct cd_finding_spec	sp = blocked;
+
+	(void)state;
+	cd_findings_init(&fs, capture, &s);
+	cd_finding_raise(&fs, &sp, 1000);
+	sp.detail = "5 SYNs over 30 s";
+	cd_finding_raise(&fs, &sp, 2000);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(fs.head->detail, "5 SYNs over 30 s");
+	cd_findings_free(&fs);
+}
+
+static void
+test_clear_logs_notice(void **state)
+{
+	struct cd_findings	fs;
+	struct sink		s = { 0 };
+
+	(void)state;
+	cd_findings_init(&fs, capture, &s);
+	cd_finding_raise(&fs, &blocked, 1000);
+	assert_int_equal(cd_finding_clear(&fs, blocked.id, blocked.subject,
+	    5000), 1);
+	assert_int_equal(cd_finding_clear(&fs, blocked.id, blocked.subject,
+	    6000), 0);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.prio[1], LOG_NOTICE);
+	assert_string_equal(s.line[1], "cleared cloud.tcp_blocked "
+	    "cloud:device.spark.io:5683: TCP to device.spark.io:5683 timed out");
+	assert_false(fs.head->active);
+	assert_int_equal(fs.head->last_seen, 5000);
+	/* Cleared findings stay listed. */
+	assert_int_equal(fs.n, 1);
+	assert_int_equal(cd_findings_exit_code(&fs), 0);
+	/* Raised again: logged again, counted on. */
+	cd_finding_raise(&fs, &blocked, 7000);
+	assert_int_equal(s.n, 3);
+	assert_int_equal(fs.head->count, 2);
+	assert_int_equal(fs.head->first_seen, 1000);
+	cd_findings_free(&fs);
+}
+
+static void
+test_clear_unknown(void **state)
+{
+	struct cd_findings	fs;
+	struct sink		s = { 0 };
+
+	(void)state;
+	cd_findings_init(&fs, capture, &s);
+	assert_int_equal(cd_finding_clear(&fs, "cloud.ok", "x", 1), 0);
+	assert_int_equal(s.n, 0);
+	cd_findings_free(&fs);
+}
+
+static void
+test_severity_change_logs(void **state)
+{
+	struct cd_findings	fs;
+	struct sink		s = { 0 };
+	struct cd_finding_spec	sp = blocked;
+
+	(void)state;
+	cd_findings_init(&fs, capture, &s);
+	cd_finding_raise(&fs, &sp, 1000);
+	sp.severity = CD_SEV_WARNING;
+	cd_finding_raise(&fs, &sp, 2000);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.prio[1], LOG_WARNING);
+	assert_true(strncmp(s.line[1], "warning cloud.tcp_blocked ", 26) == 0);
+	cd_findings_free(&fs);
+}
+
+static void
+test_info_without_advice(void **state)
+{
+	struct cd_findings	fs;
+	struct sink		s = { 0 };
+	struct cd_finding_spec	ok = {
+		.id = "cloud.ok", .subject = "cloud:device.spark.io:5683",
+		.summary = "the 40-byte nonce arrived",
+		.severity = CD_SEV_DEFAULT, .source = CD_SRC_PROBE,
+	};
+
+	(void)state;
+	cd_findings_init(&fs, capture, &s);
+	cd_finding_raise(&fs, &ok, 1000);
+	assert_int_equal(s.prio[0], LOG_INFO);
+	assert_string_equal(s.line[0], "info cloud.ok "
+	    "cloud:device.spark.io:5683: the 40-byte nonce arrived");
+	assert_int_equal(cd_findings_exit_code(&fs), 0);
+	cd_findings_free(&fs);
+}
+
+static void
+test_exit_codes(void **state)
+{
+	struct cd_findings	fs;
+	struct cd_finding_spec	w = {
+		.id = "wifi.channel_unsupported", .subject = "wifi:wlan0",
+		.summary = "channel 13", .severity = CD_SEV_DEFAULT,
+		.source = CD_SRC_CONFIG,
+	};
+
+	(void)state;
+	cd_findings_init(&fs, NULL, NULL);
+	assert_int_equal(cd_findings_exit_code(&fs), 0);
+	cd_finding_raise(&fs, &w, 1);
+	assert_int_equal(cd_findings_exit_code(&fs), 1);
+	cd_finding_raise(&fs, &blocked, 2);
+	assert_int_equal(cd_findings_exit_code(&fs), 2);
+	cd_finding_clear(&fs, blocked.id, blocked.subject, 3);
+	assert_int_equal(cd_findings_exit_code(&fs), 1);
+	cd_findings_free(&fs);
+}
+
+static void
+test_bad_spec(void **state)
+{
+	struct cd_findings	fs;
+	struct cd_finding_spec	bad = { .id = "cloud.ok" };
+
+	(void)state;
+	cd_findings_init(&fs, NULL, NULL);
+	assert_int_equal(cd_finding_raise(&fs, &bad, 1), -EINVAL);
+	assert_int_equal(fs.n, 0);
+	cd_findings_free(&fs);
+}
+
+/* Every ID of SPEC.md's catalogue is known, with SPEC's severity. */
+static void
+test_catalogue_matches_spec(void **state)
+{
+	static const struct { const char *id; int sev; } spec[] = {
+		{ "wifi.channel_unsupported", CD_SEV_WARNING },
+		{ "wifi.no_24ghz", CD_SEV_ERROR },
+		{ "wifi.n_only", CD_SEV_ERROR },
+		{ "wifi.enterprise", CD_SEV_ERROR },
+		{ "wifi.wpa3_only", CD_SEV_ERROR },
+		{ "wifi.wpa3_transition", CD_SEV_WARNING },
+		{ "wifi.ssid_too_long", CD_SEV_WARNING },
+		{ "wifi.weak_signal", CD_SEV_WARNING },
+		{ "cloud.dns_failed", CD_SEV_ERROR },
+		{ "cloud.dns_hijacked", CD_SEV_WARNING },
+		{ "cloud.tcp_blocked", CD_SEV_ERROR },
+		{ "cloud.tcp_rejected", CD_SEV_ERROR },
+		{ "cloud.no_handshake", CD_SEV_ERROR },
+		{ "cloud.ok", CD_SEV_INFO },
+		{ "coap.udp_blocked", CD_SEV_ERROR },
+		{ "coap.udp_unverified", CD_SEV_INFO },
+		{ "coap.ok", CD_SEV_INFO },
+		{ "internet.down", CD_SEV_ERROR },
+		{ "portal.detected", CD_SEV_ERROR },
+		{ "dhcp.no_offer", CD_SEV_ERROR },
+		{ "dhcp.multiple_servers", CD_SEV_WARNING },
+		{ "core.seen", CD_SEV_INFO },
+		{ "core.no_lease", CD_SEV_ERROR },
+		{ "core.static_ip", CD_SEV_WARNING },
+		{ "core.bad_dns_server", CD_SEV_ERROR },
+		{ "core.dns_failed", CD_SEV_ERROR },
+		{ "core.cloud_blocked", CD_SEV_ERROR },
+		{ "core.cloud_rejected", CD_SEV_ERROR },
+		{ "core.handshake_rejected", CD_SEV_ERROR },
+		{ "core.key_mismatch", CD_SEV_ERROR },
+		{ "core.keepalive_lost", CD_SEV_WARNING },
+		{ "core.reconnect_loop", CD_SEV_WARNING },
+		{ "core.internet_test_blocked", CD_SEV_WARNING },
+		{ "core.cloud_ok", CD_SEV_INFO },
+		{ "sniff.drops", CD_SEV_WARNING },
+	};
+	const struct cd_catalogue_entry *e;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(spec) / sizeof(spec[0]); i++) {
+		e = cd_catalogue_find(spec[i].id);
+		assert_non_null(e);
+		assert_int_equal(e->severity, spec[i].sev);
+		if (e->severity != CD_SEV_INFO)
+			assert_non_null(e->advice);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_raise_logs_once),
+		cmocka_unit_test(test_update_detail_is_silent),
+		cmocka_unit_test(test_clear_logs_notice),
+		cmocka_unit_test(test_clear_unknown),
+		cmocka_unit_test(test_severity_change_logs),
+		cmocka_unit_test(test_info_without_advice),
+		cmocka_unit_test(test_exit_codes),
+		cmocka_unit_test(test_bad_spec),
+		cmocka_unit_test(test_catalogue_matches_spec),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
