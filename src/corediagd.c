@@ -110,6 +110,22 @@ load_config(const struct options *o)
 	return cfg;
 }
 
+/* Before dropping root: the socket must stay removable by the new user. */
+static int
+give_socket(struct cd_daemon *d, char *err, size_t errlen)
+{
+	uid_t	uid;
+	gid_t	gid;
+	int	rc;
+
+	if (geteuid() != 0 || d->cfg->user[0] == '\0')
+		return 0;
+	if ((rc = cd_privdrop_lookup(d->cfg->user, &uid, &gid, err,
+	    errlen)) < 0)
+		return rc;
+	return cd_status_chown(d->status, uid, gid, err, errlen);
+}
+
 static int
 run_daemon(struct cd_daemon *d, const struct options *o)
 {
@@ -120,7 +136,8 @@ run_daemon(struct cd_daemon *d, const struct options *o)
 	    o->foreground, o->verbose);
 	if (cd_daemon_start(d, err, sizeof(err)) < 0)
 		fatalx("cannot start: %s", err);
-	if (cd_privdrop(d->cfg->user, err, sizeof(err)) < 0) {
+	if (give_socket(d, err, sizeof(err)) < 0 ||
+	    cd_privdrop(d->cfg->user, err, sizeof(err)) < 0) {
 		cd_daemon_stop(d);
 		uv_run(d->loop, UV_RUN_DEFAULT);
 		fatalx("%s", err);

@@ -48,6 +48,7 @@ struct cd_status {
 	void			*arg;
 	struct cd_status_client	*clients;
 	unsigned		 nclients;	/* counted ones */
+	char			*made_dir;	/* the directory we created, or NULL */
 	unsigned		 next_id;
 };
 
@@ -374,7 +375,7 @@ socket_is_live(const char *path)
 }
 
 static int
-prepare_path(const char *path, char *err, size_t errlen)
+prepare_path(const char *path, char **made_dir, char *err, size_t errlen)
 {
 	struct stat	st;
 	char		dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
@@ -388,7 +389,9 @@ prepare_path(const char *path, char *err, size_t errlen)
 	snprintf(dir, sizeof(dir), "%s", path);
 	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
 		*slash = '\0';
-		if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		if (mkdir(dir, 0755) == 0)
+			*made_dir = cd_strdup(dir);
+		else if (errno != EEXIST) {
 			snprintf(err, errlen, "%s: cannot create directory: %s",
 			    dir, strerror(errno));
 			return -errno;
@@ -446,12 +449,27 @@ apply_mode(const char *path, mode_t mode, const char *group, char *err,
 	return 0;
 }
 
+int
+cd_status_chown(struct cd_status *s, uid_t uid, gid_t gid, char *err,
+    size_t errlen)
+{
+	/* Keep the group the configuration gave the socket. */
+	if (chown(s->path, uid, (gid_t)-1) < 0 ||
+	    (s->made_dir != NULL && chown(s->made_dir, uid, gid) < 0)) {
+		snprintf(err, errlen, "%s: chown to uid %ld: %s", s->path,
+		    (long)uid, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
 static void
 server_closed(uv_handle_t *h)
 {
 	struct cd_status *s = h->data;
 
 	free(s->path);
+	free(s->made_dir);
 	free(s);
 }
 
@@ -462,11 +480,15 @@ cd_status_open(uv_loop_t *loop, const char *path, mode_t mode,
     char *err, size_t errlen)
 {
 	struct cd_status	*s;
+	char			*made_dir = NULL;
 	int			 rc;
 
-	if ((rc = prepare_path(path, err, errlen)) < 0)
+	if ((rc = prepare_path(path, &made_dir, err, errlen)) < 0) {
+		free(made_dir);
 		return rc;
+	}
 	s = cd_calloc(1, sizeof(*s));
+	s->made_dir = made_dir;
 	s->loop = loop;
 	s->path = cd_strdup(path);
 	s->lim = *lim;

@@ -39,6 +39,13 @@ int	cd_status_open(uv_loop_t *loop, const char *path, mode_t mode,
 int	cd_status_reconfigure(struct cd_status *s, mode_t mode,
 	    const char *group, const struct cd_status_limits *lim,
 	    char *err, size_t errlen);
+/*
+ * Give the socket file, and its directory if cd_status_open created it,
+ * to the user the daemon is about to become, so that it can still remove
+ * them at exit.
+ */
+int	cd_status_chown(struct cd_status *s, uid_t uid, gid_t gid, char *err,
+	    size_t errlen);
 /* Stop listening, drop every client, remove the socket file. */
 void	cd_status_close(struct cd_status *s);
 unsigned cd_status_nclients(const struct cd_status *s);
