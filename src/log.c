@@ -56,7 +56,7 @@ log_line(int priority, const char *line)
 	}
 }
 
-static void
+static void __attribute__((format(printf, 2, 0)))
 vlog(int priority, const char *fmt, va_list ap, int with_errno)
 {
 	char	buf[1024];
