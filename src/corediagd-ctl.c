@@ -89,7 +89,7 @@ read_line(int fd, char **buf, size_t *cap, size_t *len, int timeout_ms)
 	ssize_t		 n;
 
 	for (;;) {
-		if ((nl = memchr(*buf, '\n', *len)) != NULL)
+		if (*len > 0 && (nl = memchr(*buf, '\n', *len)) != NULL)
 			return 1;
 		if (*len + 4096 > *cap) {
 			if (*cap >= CTL_MAX_ANSWER)
