@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "daemon.h"
+#include "internet.h"
 #include "log.h"
 #include "probe.h"
 #include "util.h"
@@ -24,37 +25,64 @@ const struct cd_probe_ops *const cd_probe_table[] = {
 	NULL,
 };
 
-static size_t
-table_len(void)
+uint64_t
+cd_probe_budget_ms(const struct cd_config *cfg)
 {
-	size_t n = 0;
-
-	while (cd_probe_table[n] != NULL)
-		n++;
-	return n;
+	return cfg->probes.timeout_ms * ((uint64_t)cfg->probes.retries + 1);
 }
 
 void
-cd_prober_init(struct cd_prober *p, struct cd_daemon *d, uv_loop_t *loop)
+cd_prober_init_table(struct cd_prober *p, struct cd_daemon *d,
+    uv_loop_t *loop, const struct cd_probe_ops *const *table)
 {
 	memset(p, 0, sizeof(*p));
 	p->daemon = d;
 	p->loop = loop;
-	p->nruns = table_len();
+	while (table[p->nruns] != NULL)
+		p->nruns++;
 	p->runs = cd_calloc(p->nruns, sizeof(*p->runs));
 	for (size_t i = 0; i < p->nruns; i++) {
 		p->runs[i].prober = p;
-		p->runs[i].ops = cd_probe_table[i];
+		p->runs[i].ops = table[i];
+		uv_timer_init(loop, &p->runs[i].deadline);
+		p->runs[i].deadline.data = p;
 	}
 	uv_timer_init(loop, &p->interval);
 	uv_timer_init(loop, &p->finish);
 	p->interval.data = p->finish.data = p;
 }
 
+void
+cd_prober_init(struct cd_prober *p, struct cd_daemon *d, uv_loop_t *loop)
+{
+	cd_prober_init_table(p, d, loop, cd_probe_table);
+}
+
 struct cd_daemon *
 cd_probe_daemon(const struct cd_probe_run *run)
 {
 	return run->prober->daemon;
+}
+
+void
+cd_probe_raise(struct cd_probe_run *run, const char *id, const char *subject,
+    const char *summary, const char *detail)
+{
+	struct cd_daemon	*d = run->prober->daemon;
+	struct cd_finding_spec	 spec = {
+		.id = id, .subject = subject, .summary = summary,
+		.detail = detail, .severity = cd_internet_severity(d, id),
+		.source = CD_SRC_PROBE,
+	};
+
+	cd_finding_raise(&d->findings, &spec, cd_now_ms());
+}
+
+void
+cd_probe_clear(struct cd_probe_run *run, const char *id, const char *subject)
+{
+	cd_finding_clear(&run->prober->daemon->findings, id, subject,
+	    cd_now_ms());
 }
 
 static void
@@ -71,13 +99,16 @@ waiters_answer(struct cd_prober *p)
 	}
 }
 
+/* A run is over: decide internet.down, then answer who waited for it. */
 static void
 finish_cb(uv_timer_t *t)
 {
 	struct cd_prober *p = t->data;
 
-	if (p->in_flight == 0)
-		waiters_answer(p);
+	if (p->in_flight != 0)
+		return;
+	cd_internet_evaluate(p->daemon);
+	waiters_answer(p);
 }
 
 void
@@ -90,27 +121,53 @@ cd_probe_done(struct cd_probe_run *run, const char *result,
 	if (!run->running)
 		return;
 	run->running = false;
+	uv_timer_stop(&run->deadline);
 	ms = uv_now(p->loop) - run->started_mono;
 	cd_state_probe_result(&p->daemon->state, run->ops->name, run->started,
 	    (int64_t)ms, result, detail);
 	log_debug("probe %s: %s (%llu ms)", run->ops->name, result,
 	    (unsigned long long)ms);
-	if (--p->in_flight == 0)
+	if (--p->in_flight == 0 && !p->closing)
 		uv_timer_start(&p->finish, finish_cb, 0, 0);
+}
+
+/* The hard deadline: whatever the probe waits for, it stops here. */
+static void
+deadline_cb(uv_timer_t *t)
+{
+	struct cd_probe_run	*run = container_of(t, struct cd_probe_run,
+				    deadline);
+	const struct cd_config	*cfg = run->prober->daemon->cfg;
+	char			 detail[160];
+
+	if (!run->running)
+		return;
+	log_warnx("probe %s: no result within its deadline; stopped",
+	    run->ops->name);
+	run->ops->cancel(run);
+	run->reach = CD_REACH_NONE;
+	snprintf(detail, sizeof(detail), "no result within %llu ms "
+	    "(probes.timeout x (probes.retries + 1)); stopped",
+	    (unsigned long long)cd_probe_budget_ms(cfg));
+	cd_probe_done(run, "timeout", detail);
 }
 
 static void
 run_start(struct cd_prober *p, struct cd_probe_run *run)
 {
-	int rc;
+	const struct cd_config	*cfg = p->daemon->cfg;
+	int			 rc;
 
-	if (run->running || !run->ops->enabled(p->daemon->cfg))
+	if (run->running || !run->ops->enabled(cfg))
 		return;
 	uv_update_time(p->loop);
 	run->started = cd_now_ms();
 	run->started_mono = uv_now(p->loop);
 	run->running = true;
+	run->reach = CD_REACH_UNKNOWN;
 	p->in_flight++;
+	uv_timer_start(&run->deadline, deadline_cb,
+	    cd_probe_budget_ms(cfg) + CD_PROBE_DEADLINE_MARGIN_MS, 0);
 	if ((rc = run->ops->start(run)) < 0) {
 		char detail[128];
 
@@ -120,8 +177,8 @@ run_start(struct cd_prober *p, struct cd_probe_run *run)
 	}
 }
 
-static struct cd_probe_run *
-run_find(struct cd_prober *p, const char *name)
+struct cd_probe_run *
+cd_prober_find(struct cd_prober *p, const char *name)
 {
 	for (size_t i = 0; i < p->nruns; i++)
 		if (strcmp(p->runs[i].ops->name, name) == 0)
@@ -154,7 +211,7 @@ cd_prober_run(struct cd_prober *p, const char *name, cd_prober_cb *cb,
 		snprintf(err, errlen, "shutting down");
 		return -ESHUTDOWN;
 	}
-	if (name != NULL && (one = run_find(p, name)) == NULL)
+	if (name != NULL && (one = cd_prober_find(p, name)) == NULL)
 		return unknown_probe(p, name, err, errlen);
 	if (one != NULL && !one->ops->enabled(p->daemon->cfg)) {
 		snprintf(err, errlen, "probe '%s' is turned off "
@@ -194,9 +251,24 @@ cd_prober_schedule(struct cd_prober *p, uint64_t interval_ms)
 	uv_timer_start(&p->interval, interval_cb, 0, interval_ms);
 }
 
+/* The runs hold timers: they are freed when the last one has closed. */
+static void
+handle_closed(uv_handle_t *h)
+{
+	struct cd_prober *p = h->data;
+
+	if (--p->closing_handles > 0)
+		return;
+	free(p->runs);
+	p->runs = NULL;
+	p->nruns = 0;
+}
+
 void
 cd_prober_close(struct cd_prober *p)
 {
+	if (p->closing)
+		return;
 	p->closing = true;
 	for (size_t i = 0; i < p->nruns; i++) {
 		struct cd_probe_run *run = &p->runs[i];
@@ -207,9 +279,9 @@ cd_prober_close(struct cd_prober *p)
 		}
 	}
 	waiters_answer(p);
-	uv_close((uv_handle_t *)&p->interval, NULL);
-	uv_close((uv_handle_t *)&p->finish, NULL);
-	free(p->runs);
-	p->runs = NULL;
-	p->nruns = 0;
+	p->closing_handles = (unsigned)p->nruns + 2;
+	for (size_t i = 0; i < p->nruns; i++)
+		uv_close((uv_handle_t *)&p->runs[i].deadline, handle_closed);
+	uv_close((uv_handle_t *)&p->interval, handle_closed);
+	uv_close((uv_handle_t *)&p->finish, handle_closed);
 }

@@ -2,6 +2,10 @@
  * The active probes: a table of probe_ops (one file per probe) and the
  * scheduler that runs them concurrently every probes.interval, on a
  * client's `probe`, or once for --once.  Concurrent requests share a run.
+ * No probe outlives its hard deadline: probes.timeout x (probes.retries
+ * + 1) plus a small margin, after which the scheduler cancels it and
+ * records `timeout`.  When a run is over, internet.down is decided from
+ * what the portal check and the cloud probes reached (internet.c).
  */
 #ifndef CD_PROBE_H
 #define CD_PROBE_H
@@ -15,6 +19,16 @@ struct cd_daemon;
 struct cd_config;
 struct cd_prober;
 
+/* Margin past a probe's budget before the scheduler stops it. */
+#define CD_PROBE_DEADLINE_MARGIN_MS	250
+
+/* Did a probe get any answer from beyond the router?  For internet.down. */
+enum cd_probe_reach {
+	CD_REACH_UNKNOWN = 0,	/* not said, not run, or cancelled */
+	CD_REACH_NONE,		/* nothing answered: timeout, no route, DNS failed */
+	CD_REACH_ANSWERED,	/* something answered, even with a refusal */
+};
+
 /* One probe's run: the probe fills result and detail, then calls done. */
 struct cd_probe_run {
 	struct cd_prober		*prober;
@@ -23,6 +37,9 @@ struct cd_probe_run {
 	uint64_t			 started_mono;	/* ms, uv_now */
 	bool				 running;
 	void				*priv;		/* the probe's own */
+	/* Set by the probe before cd_probe_done (optional); reset at start. */
+	enum cd_probe_reach		 reach;
+	uv_timer_t			 deadline;	/* the hard deadline */
 };
 
 struct cd_probe_ops {
@@ -56,9 +73,13 @@ struct cd_prober {
 	unsigned		 in_flight;
 	struct cd_prober_waiter	*waiters;
 	bool			 closing;
+	unsigned		 closing_handles; /* runs is freed when 0 */
 };
 
 void	cd_prober_init(struct cd_prober *p, struct cd_daemon *d, uv_loop_t *loop);
+/* The same with another table (tests). */
+void	cd_prober_init_table(struct cd_prober *p, struct cd_daemon *d,
+	    uv_loop_t *loop, const struct cd_probe_ops *const *table);
 /* Run every enabled probe every interval_ms, the first run at once. */
 void	cd_prober_schedule(struct cd_prober *p, uint64_t interval_ms);
 /*
@@ -68,12 +89,31 @@ void	cd_prober_schedule(struct cd_prober *p, uint64_t interval_ms);
  */
 int	cd_prober_run(struct cd_prober *p, const char *name, cd_prober_cb *cb,
 	    void *arg, char *err, size_t errlen);
-/* Cancel what runs, answer the waiters, close the timers. */
+/* Cancel what runs, answer the waiters, close the timers.  Idempotent. */
 void	cd_prober_close(struct cd_prober *p);
+/* The run of the probe called name, or NULL. */
+struct cd_probe_run *cd_prober_find(struct cd_prober *p, const char *name);
 
 /* Called by a probe when its run ends: record it in the state. */
 void	cd_probe_done(struct cd_probe_run *run, const char *result,
 	    const char *detail);
 struct cd_daemon *cd_probe_daemon(const struct cd_probe_run *run);
+
+/*
+ * Raise a finding from a probe: source probe, the catalogue's severity and
+ * advice (an upstream failure is lowered to a warning while internet.down
+ * stands, see internet.h).  And clear one.
+ */
+void	cd_probe_raise(struct cd_probe_run *run, const char *id,
+	    const char *subject, const char *summary, const char *detail);
+void	cd_probe_clear(struct cd_probe_run *run, const char *id,
+	    const char *subject);
+
+/*
+ * A probe's whole budget, probes.timeout x (probes.retries + 1): a probe
+ * that retries should end within it; the scheduler stops it at this plus
+ * CD_PROBE_DEADLINE_MARGIN_MS.
+ */
+uint64_t cd_probe_budget_ms(const struct cd_config *cfg);
 
 #endif

@@ -1,28 +1,246 @@
-/* The portal probe: the captive-portal check.  A stub until its issue lands: always off. */
+/*
+ * The portal probe: is there a captive portal between the router and the
+ * internet?  One plain-HTTP GET of portal.url (libcurl on the loop, see
+ * curl_uv.c), redirects not followed.  The verdict follows Chrome's
+ * detector (see docs/peers-and-pitfalls.md): expect_status is online, a
+ * 3xx, a 511 or another 2xx with a body is a portal, no answer or a 5xx is
+ * no verdict.  Network errors are tried again, up to probes.retries times.
+ */
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "cd_config.h"
+#include "curl_uv.h"
+#include "daemon.h"
 #include "probe.h"
+#include "probe_net.h"
+#include "util.h"
+
+#define PORTAL_SUBJECT	"portal"
+
+struct portal_probe {
+	struct cd_probe_run	*run;
+	uv_loop_t		*loop;
+	struct cd_curl		*curl;
+	CURL			*easy;
+	char			*url;
+	int			 expect;
+	uint64_t		 timeout_ms;
+	uint64_t		 end;		/* uv_now when the budget is spent */
+	unsigned		 tries, max_tries;
+	size_t			 body;
+	uint64_t		 t0;		/* uv_hrtime at this try's start */
+	char			 errbuf[CURL_ERROR_SIZE];
+};
+
+enum cd_portal_verdict
+cd_portal_verdict(long status, size_t body_len, int expect_status)
+{
+	if (status <= 0)
+		return CD_PORTAL_NO_ANSWER;
+	if (status == expect_status)
+		return CD_PORTAL_ONLINE;
+	if (status == 511 || (status >= 300 && status < 400))
+		return CD_PORTAL_DETECTED;
+	if (status >= 200 && status < 300)
+		return body_len >= 2 ? CD_PORTAL_DETECTED : CD_PORTAL_ONLINE;
+	return CD_PORTAL_NO_ANSWER;
+}
+
+static size_t
+on_body(char *p, size_t size, size_t n, void *arg)
+{
+	struct portal_probe *q = arg;
+
+	(void)p;
+	q->body += size * n;
+	return size * n;
+}
+
+static uint64_t
+portal_wait_ms(const struct portal_probe *q)
+{
+	uint64_t now = uv_now(q->loop), left;
+
+	left = q->end > now ? q->end - now : 0;
+	return left < q->timeout_ms ? left : q->timeout_ms;
+}
+
+static CURL *
+easy_new(struct portal_probe *q)
+{
+	CURL *e;
+
+	if ((e = curl_easy_init()) == NULL)
+		return NULL;
+	curl_easy_setopt(e, CURLOPT_URL, q->url);
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_PROXY, "");	/* the Core has no proxy */
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "corediagd/" PACKAGE_VERSION);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, q);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, q->errbuf);
+	curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http");
+#else
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS, (long)CURLPROTO_HTTP);
+#endif
+#if LIBCURL_VERSION_NUM >= 0x075700
+	/* Never wait for a hung resolver thread when a try is given up. */
+	curl_easy_setopt(e, CURLOPT_QUICK_EXIT, 1L);
+#endif
+	return e;
+}
+
+static int
+portal_try(struct portal_probe *q)
+{
+	q->tries++;
+	q->body = 0;
+	q->errbuf[0] = '\0';
+	q->t0 = uv_hrtime();
+	curl_easy_setopt(q->easy, CURLOPT_TIMEOUT_MS, (long)portal_wait_ms(q));
+	return cd_curl_add(q->curl, q->easy);
+}
+
+static void
+portal_free(struct portal_probe *q)
+{
+	if (q->easy != NULL) {
+		cd_curl_remove(q->curl, q->easy);
+		curl_easy_cleanup(q->easy);
+	}
+	cd_curl_free(q->curl);
+	free(q->url);
+	free(q);
+}
+
+static void
+portal_finish(struct portal_probe *q, const char *word, const char *detail,
+    enum cd_probe_reach reach)
+{
+	struct cd_probe_run *run = q->run;
+
+	run->priv = NULL;
+	run->reach = reach;
+	portal_free(q);
+	cd_probe_done(run, word, detail);
+}
+
+static void
+portal_detail(struct portal_probe *q, CURLcode rc, long status, char *buf,
+    size_t len)
+{
+	char	*loc = NULL, tries[32] = "";
+	size_t	 n;
+
+	if (q->tries > 1)
+		snprintf(tries, sizeof(tries), ", %u tries", q->tries);
+	n = (size_t)snprintf(buf, len, "GET %s: ", q->url);
+	if (n >= len)
+		return;
+	if (status <= 0) {
+		snprintf(buf + n, len - n, "no answer: %s (%.1f ms%s)",
+		    q->errbuf[0] ? q->errbuf : curl_easy_strerror(rc),
+		    (double)(uv_hrtime() - q->t0) / 1e6, tries);
+		return;
+	}
+	curl_easy_getinfo(q->easy, CURLINFO_REDIRECT_URL, &loc);
+	snprintf(buf + n, len - n, "HTTP %ld%s%s, %zu-byte body, %d expected "
+	    "(%.1f ms%s)", status, loc ? " to " : "", loc ? loc : "", q->body,
+	    q->expect, (double)(uv_hrtime() - q->t0) / 1e6, tries);
+}
+
+static void
+portal_conclude(struct portal_probe *q, CURLcode rc, long status)
+{
+	enum cd_portal_verdict	v;
+	enum cd_probe_reach	reach = CD_REACH_ANSWERED;
+	char			detail[1024];
+
+	v = cd_portal_verdict(status, q->body, q->expect);
+	portal_detail(q, rc, status, detail, sizeof(detail));
+	if (v == CD_PORTAL_DETECTED) {
+		cd_probe_raise(q->run, "portal.detected", PORTAL_SUBJECT,
+		    "a captive portal intercepts plain HTTP", detail);
+		portal_finish(q, "portal", detail, reach);
+		return;
+	}
+	cd_probe_clear(q->run, "portal.detected", PORTAL_SUBJECT);
+	/* No HTTP answer, or a server error: nothing beyond answered. */
+	if (status <= 0 || status >= 500)
+		reach = CD_REACH_NONE;
+	portal_finish(q, v == CD_PORTAL_ONLINE ? "ok" : "no_answer", detail,
+	    reach);
+}
+
+static void
+portal_done(void *arg, CURL *easy, CURLcode rc)
+{
+	struct portal_probe	*q = arg;
+	long			 status = 0;
+
+	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+	if (status <= 0 && q->tries < q->max_tries && portal_wait_ms(q) > 0) {
+		cd_curl_remove(q->curl, easy);
+		if (portal_try(q) == 0)
+			return;
+	}
+	portal_conclude(q, rc, status);
+}
 
 static bool
 portal_enabled(const struct cd_config *cfg)
 {
-	(void)cfg;
-	return false;
+	return cfg->probes.portal;
 }
 
 static int
 portal_start(struct cd_probe_run *run)
 {
-	(void)run;
-	return -ENOSYS;
+	const struct cd_config	*cfg = cd_probe_daemon(run)->cfg;
+	struct portal_probe	*q = cd_calloc(1, sizeof(*q));
+	int			 rc;
+
+	q->run = run;
+	q->loop = cd_probe_daemon(run)->loop;
+	q->url = cd_strdup(cfg->portal.url);
+	q->expect = cfg->portal.expect_status;
+	q->timeout_ms = cfg->probes.timeout_ms;
+	q->max_tries = cfg->probes.retries + 1;
+	q->end = uv_now(q->loop) + cd_probe_budget_ms(cfg);
+	if ((rc = cd_curl_new(q->loop, portal_done, q, &q->curl)) < 0)
+		goto fail;
+	rc = -ENOMEM;
+	if ((q->easy = easy_new(q)) == NULL || (rc = portal_try(q)) < 0)
+		goto fail;
+	run->priv = q;
+	return 0;
+fail:
+	if (q->easy != NULL)
+		curl_easy_cleanup(q->easy);
+	q->easy = NULL;
+	cd_curl_free(q->curl);
+	free(q->url);
+	free(q);
+	return rc;
 }
 
 static void
 portal_cancel(struct cd_probe_run *run)
 {
-	(void)run;
+	struct portal_probe *q = run->priv;
+
+	if (q == NULL)
+		return;
+	run->priv = NULL;
+	portal_free(q);
 }
 
 const struct cd_probe_ops cd_probe_portal = {
