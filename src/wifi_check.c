@@ -1,0 +1,287 @@
+/*
+ * The Wi-Fi checks: each wifi.* finding of SPEC.md, decided on one network
+ * (both views of it, see wifi_int.h) or on all of them, with the setting
+ * seen and where it was read as the evidence.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cd_config.h"
+#include "findings.h"
+#include "state.h"
+#include "wifi.h"
+#include "wifi_int.h"
+
+/* "channel 13 (2472 MHz, 2.4 GHz, width 20 MHz)" from the kernel. */
+void
+wifi_kernel_channel(char *buf, size_t len, const struct cd_wifi_if *kif)
+{
+	wifi_cat(buf, len, "channel %d (%u MHz, %s", cd_wifi_freq_to_channel(
+	    kif->freq), kif->freq, cd_wifi_band_name(
+	    cd_wifi_freq_band(kif->freq)));
+	if (kif->width != NULL)
+		wifi_cat(buf, len, ", width %s", kif->width);
+	wifi_cat(buf, len, ")");
+}
+
+/* ---- the checks -------------------------------------------------------- */
+
+static void
+check_channel(struct insp *in, const struct net *n)
+{
+	const struct cd_wifi_radio	*r = n->radio;
+	char				 subj[96], detail[640] = "", w[320];
+	int				 max = in->cfg->wifi.max_channel;
+
+	if (n->band != CD_BAND_2G || n->channel <= max)
+		return;
+	wifi_subject(n, subj, sizeof(subj));
+	if (n->kif == NULL || n->kif->freq == 0) {
+		wifi_cat(detail, sizeof(detail), "%s (%s); wifi.max_channel "
+		    "is %d", r->channel_s.text, wifi_where(w, sizeof(w),
+		    r->file, &r->channel_s), max);
+		wifi_raise(in, "wifi.channel_unsupported", CD_SEV_DEFAULT,
+		    CD_SRC_CONFIG, subj, detail, "%s is set to channel %d, "
+		    "above channel %d", n->label, n->channel, max);
+		return;
+	}
+	wifi_kernel_channel(detail, sizeof(detail), n->kif);
+	wifi_cat(detail, sizeof(detail), ", read from the kernel (nl80211, %s)",
+	    n->kif->name);
+	if (r != NULL && r->channel_s.line > 0 && r->channel != n->channel)
+		wifi_cat(detail, sizeof(detail), "; the configuration says "
+		    "%s (%s), the kernel's channel is the one in use",
+		    r->channel_s.text, wifi_where(w, sizeof(w), r->file,
+		    &r->channel_s));
+	wifi_cat(detail, sizeof(detail), "; wifi.max_channel is %d", max);
+	wifi_raise(in, "wifi.channel_unsupported", CD_SEV_DEFAULT,
+	    CD_SRC_PROBE, subj, detail, n->kif->mode == CD_WMODE_AP ?
+	    "%s is on channel %d, above channel %d" :
+	    "%s joined an access point on channel %d, above channel %d",
+	    n->label, n->channel, max);
+}
+
+static void
+check_n_only(struct insp *in, const struct net *n)
+{
+	const struct cd_wifi_radio	*r = n->radio;
+	char				 subj[96], detail[512] = "", w[320];
+
+	if (r == NULL || !wifi_net_24(n))
+		return;
+	wifi_subject(n, subj, sizeof(subj));
+	if (r->require_ht && !r->ht_off) {
+		wifi_cat(detail, sizeof(detail), "%s (%s): only 802.11n (HT) "
+		    "clients may join; the Core's CC3000 speaks 802.11b/g",
+		    r->ht_s.text, wifi_where(w, sizeof(w), r->file, &r->ht_s));
+		wifi_raise(in, "wifi.n_only", CD_SEV_DEFAULT, CD_SRC_CONFIG,
+		    subj, detail, "%s accepts only 802.11n clients", n->label);
+	} else if (r->no_b_rates) {
+		/* g rates remain: the Core may join, but loses 1-11 Mb/s. */
+		wifi_cat(detail, sizeof(detail), "%s (%s): no 1, 2, 5.5 or "
+		    "11 Mb/s rate; the Core's CC3000 is an 802.11b/g radio and "
+		    "may fail to join or to keep its link at range",
+		    r->rates_s.text, wifi_where(w, sizeof(w), r->file,
+		    &r->rates_s));
+		wifi_raise(in, "wifi.n_only", CD_SEV_WARNING, CD_SRC_CONFIG,
+		    subj, detail, "%s has the 802.11b rates turned off",
+		    n->label);
+	}
+}
+
+static void
+check_security(struct insp *in, const struct net *n)
+{
+	const struct cd_wifi_bss	*b = n->bss;
+	const char			*id;
+	char				 subj[96], detail[512] = "", w[320];
+
+	if (b == NULL || !wifi_net_24(n))
+		return;
+	switch (b->sec) {
+	case CD_SEC_ENTERPRISE:
+		id = "wifi.enterprise";
+		break;
+	case CD_SEC_WPA3:
+	case CD_SEC_OWE:
+		id = "wifi.wpa3_only";
+		break;
+	case CD_SEC_TRANSITION:
+		id = "wifi.wpa3_transition";
+		break;
+	default:
+		return;
+	}
+	wifi_subject(n, subj, sizeof(subj));
+	wifi_cat(detail, sizeof(detail), "%s (%s): %s; the Core joins open, "
+	    "WEP and WPA/WPA2-Personal networks only", b->sec_s.text,
+	    wifi_where(w, sizeof(w), b->file, &b->sec_s),
+	    cd_wifi_sec_name(b->sec));
+	wifi_raise(in, id, CD_SEV_DEFAULT, CD_SRC_CONFIG, subj, detail,
+	    "%s uses %s security", n->label, cd_wifi_sec_name(b->sec));
+}
+
+static void
+check_ssid(struct insp *in, const struct net *n)
+{
+	const struct cd_wifi_bss	*b = n->bss;
+	bool				 kssid = n->kif && n->kif->ssid_len > 0;
+	size_t				 slen, plen;
+	char				 subj[96], detail[512] = "", w[320];
+
+	slen = kssid ? n->kif->ssid_len : b ? b->ssid_len : 0;
+	plen = b ? b->pass_len : 0;
+	if (!wifi_net_24(n) || (slen <= 30 && plen <= 32))
+		return;
+	wifi_subject(n, subj, sizeof(subj));
+	if (slen > 30 && kssid)
+		wifi_cat(detail, sizeof(detail), "SSID of %zu bytes, read "
+		    "from the kernel (nl80211, %s)", slen, n->kif->name);
+	else if (slen > 30)
+		wifi_cat(detail, sizeof(detail), "SSID of %zu bytes: %s (%s)",
+		    slen, b->ssid_s.text, wifi_where(w, sizeof(w), b->file,
+		    &b->ssid_s));
+	if (plen > 32)
+		wifi_cat(detail, sizeof(detail), "%s%s (%s)",
+		    detail[0] ? "; " : "", b->pass_s.text, wifi_where(w,
+		    sizeof(w), b->file, &b->pass_s));
+	wifi_cat(detail, sizeof(detail), "; the Core takes an SSID of at "
+	    "most 30 bytes and a passphrase of at most 32 characters");
+	if (slen > 30)
+		wifi_raise(in, "wifi.ssid_too_long", CD_SEV_DEFAULT, kssid ?
+		    CD_SRC_PROBE : CD_SRC_CONFIG, subj, detail, "the SSID of "
+		    "%s is %zu bytes long, above 30", n->label, slen);
+	else
+		wifi_raise(in, "wifi.ssid_too_long", CD_SEV_DEFAULT,
+		    CD_SRC_CONFIG, subj, detail, "the passphrase of %s is %zu "
+		    "characters long, above 32", n->label, plen);
+}
+
+/* No access point at all on 2.4 GHz: the Core has nothing to join. */
+void
+wifi_check_no_24ghz(struct insp *in)
+{
+	char	detail[640] = "", w[320];
+	size_t	aps = 0;
+	bool	kernel = false;
+
+	for (size_t i = 0; i < in->nnets; i++) {
+		const struct net *n = &in->nets[i];
+
+		if (!wifi_net_is_ap(n))
+			continue;
+		if (wifi_net_24(n))
+			return;
+		aps++;
+		wifi_cat(detail, sizeof(detail), "%s%s: channel %d, %s ",
+		    aps > 1 ? "; " : "", n->label, n->channel,
+		    cd_wifi_band_name(n->band));
+		if (n->kif != NULL && n->kif->freq != 0) {
+			kernel = true;
+			wifi_cat(detail, sizeof(detail), "(kernel, nl80211)");
+		} else
+			wifi_cat(detail, sizeof(detail), "(%s, %s)",
+			    n->radio->band_s.text, wifi_where(w, sizeof(w),
+			    n->radio->file, &n->radio->band_s));
+	}
+	if (aps == 0)
+		return;
+	wifi_raise(in, "wifi.no_24ghz", CD_SEV_DEFAULT, kernel ? CD_SRC_PROBE :
+	    CD_SRC_CONFIG, "wifi", detail, "no 2.4 GHz network is offered "
+	    "(%zu on other bands): the Core joins 2.4 GHz only", aps);
+}
+
+/* ---- stations: Cores in the devices list, and their signal ------------ */
+
+static bool
+oui_match(const struct cd_config *cfg, const char *mac)
+{
+	char oui[9];
+
+	for (size_t i = 0; i < cfg->sniff.core_ouis.n; i++) {
+		snprintf(oui, sizeof(oui), "%02x:%02x:%02x",
+		    cfg->sniff.ouis[i].b[0], cfg->sniff.ouis[i].b[1],
+		    cfg->sniff.ouis[i].b[2]);
+		if (strncmp(mac, oui, 8) == 0)
+			return true;
+	}
+	return false;
+}
+
+static struct cd_device *
+device_find(struct cd_state *st, const char *mac)
+{
+	for (struct cd_device *d = st->devices; d != NULL; d = d->next)
+		if (strcmp(d->mac, mac) == 0)
+			return d;
+	return NULL;
+}
+
+static void
+station(struct insp *in, const struct net *n, const struct cd_wifi_sta *s)
+{
+	struct cd_device	*d;
+	char			 subj[32], detail[512] = "";
+	int			 min = in->cfg->wifi.min_signal_dbm;
+
+	if (!oui_match(in->cfg, s->mac) && device_find(in->st, s->mac) == NULL)
+		return;		/* not a Core */
+	d = cd_state_device(in->st, s->mac, in->now);
+	d->last_seen = in->now;
+	d->signal_dbm = s->signal_dbm;
+	if (s->signal_dbm == CD_WIFI_NO_SIGNAL || s->signal_dbm >= min)
+		return;
+	snprintf(subj, sizeof(subj), "core:%s", s->mac);
+	wifi_cat(detail, sizeof(detail), "station %s on %s (AP, ", s->mac,
+	    n->kif->name);
+	wifi_kernel_channel(detail, sizeof(detail), n->kif);
+	wifi_cat(detail, sizeof(detail), "): signal %d dBm in the kernel's "
+	    "station list (nl80211); wifi.min_signal_dbm is %d",
+	    s->signal_dbm, min);
+	wifi_raise(in, "wifi.weak_signal", CD_SEV_DEFAULT, CD_SRC_PROBE, subj,
+	    detail, "the Core %s has a weak signal on %s: %d dBm, below %d dBm",
+	    s->mac, n->kif->name, s->signal_dbm, min);
+}
+
+static bool
+is_station(const struct insp *in, const char *mac)
+{
+	for (size_t i = 0; i < in->nnets; i++) {
+		const struct cd_wifi_if *kif = in->nets[i].kif;
+
+		for (size_t j = 0; kif != NULL && j < kif->nsta; j++)
+			if (strcmp(kif->sta[j].mac, mac) == 0)
+				return true;
+	}
+	return false;
+}
+
+void
+wifi_check_stations(struct insp *in)
+{
+	for (size_t i = 0; i < in->nnets; i++) {
+		const struct net *n = &in->nets[i];
+
+		if (n->kif == NULL || n->kif->mode != CD_WMODE_AP)
+			continue;
+		for (size_t j = 0; j < n->kif->nsta; j++)
+			station(in, n, &n->kif->sta[j]);
+	}
+	if (in->krc < 0)
+		return;		/* no station list: signals stay as they were */
+	for (struct cd_device *d = in->st->devices; d != NULL; d = d->next)
+		if (d->signal_dbm != CD_DEVICE_NO_SIGNAL &&
+		    !is_station(in, d->mac))
+			d->signal_dbm = CD_DEVICE_NO_SIGNAL;
+}
+
+void
+wifi_check_net(struct insp *in, const struct net *n)
+{
+	check_channel(in, n);
+	check_n_only(in, n);
+	check_security(in, n);
+	check_ssid(in, n);
+}
