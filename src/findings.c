@@ -88,6 +88,7 @@ cd_findings_free(struct cd_findings *fs)
 	}
 	fs->head = fs->tail = NULL;
 	fs->n = 0;
+	fs->ncleared = 0;
 }
 
 struct cd_finding *
@@ -172,6 +173,8 @@ cd_finding_raise(struct cd_findings *fs, const struct cd_finding_spec *spec,
 	if ((f = cd_finding_find(fs, spec->id, spec->subject)) == NULL)
 		f = finding_new(fs, spec, now);
 	was_active = f->active;
+	if (!was_active && f->count > 0)
+		fs->ncleared--;
 	changed = f->severity != sev;
 	changed |= cd_setstr(&f->summary, spec->summary);
 	cd_setstr(&f->detail, spec->detail);
@@ -188,6 +191,30 @@ cd_finding_raise(struct cd_findings *fs, const struct cd_finding_spec *spec,
 	return 0;
 }
 
+static void
+forget_oldest_cleared(struct cd_findings *fs)
+{
+	struct cd_finding *f, *prev = NULL, *old = NULL, *oldprev = NULL;
+
+	for (f = fs->head; f != NULL; prev = f, f = f->next) {
+		if (!f->active && (old == NULL || f->last_seen < old->last_seen)) {
+			old = f;
+			oldprev = prev;
+		}
+	}
+	if (old == NULL)
+		return;
+	if (oldprev != NULL)
+		oldprev->next = old->next;
+	else
+		fs->head = old->next;
+	if (fs->tail == old)
+		fs->tail = oldprev;
+	fs->n--;
+	fs->ncleared--;
+	finding_free(old);
+}
+
 int
 cd_finding_clear(struct cd_findings *fs, const char *id, const char *subject,
     int64_t now)
@@ -198,7 +225,10 @@ cd_finding_clear(struct cd_findings *fs, const char *id, const char *subject,
 		return 0;
 	f->active = false;
 	f->last_seen = now;
+	fs->ncleared++;
 	finding_notify(fs, CD_FINDING_CLEARED, f);
+	if (fs->ncleared > CD_FINDINGS_MAX_CLEARED)
+		forget_oldest_cleared(fs);
 	return 1;
 }
 

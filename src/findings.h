@@ -58,10 +58,18 @@ typedef void cd_log_sink(void *arg, int priority, const char *line);
 typedef void cd_finding_watcher(void *arg, enum cd_finding_event ev,
     const struct cd_finding *f);
 
+/*
+ * Cleared findings stay listed (active: false), but not for ever: past
+ * this many the longest-cleared is forgotten, so Cores that come and go
+ * (or forged MACs) cannot grow the registry without bound.
+ */
+#define CD_FINDINGS_MAX_CLEARED	256
+
 struct cd_findings {
 	struct cd_finding	*head;
 	struct cd_finding	*tail;
 	unsigned		 n;
+	unsigned		 ncleared;
 	cd_log_sink		*sink;
 	void			*sink_arg;
 	cd_finding_watcher	*watcher;

@@ -201,6 +201,38 @@ test_bad_spec(void **state)
 	cd_findings_free(&fs);
 }
 
+/* Cleared findings are kept, but only so many: the oldest go first. */
+static void
+test_cleared_are_bounded(void **state)
+{
+	struct cd_findings	fs;
+	struct cd_finding_spec	sp = blocked;
+	char			subject[64];
+
+	(void)state;
+	cd_findings_init(&fs, NULL, NULL);
+	for (int i = 0; i < CD_FINDINGS_MAX_CLEARED + 10; i++) {
+		snprintf(subject, sizeof(subject), "core:02:00:00:00:%02x:%02x",
+		    i / 256, i % 256);
+		sp.subject = subject;
+		cd_finding_raise(&fs, &sp, 1000 + i);
+		cd_finding_clear(&fs, sp.id, subject, 2000 + i);
+	}
+	sp.subject = "cloud:still-active";
+	cd_finding_raise(&fs, &sp, 5000);
+	assert_int_equal(fs.n, CD_FINDINGS_MAX_CLEARED + 1);
+	assert_int_equal(fs.ncleared, CD_FINDINGS_MAX_CLEARED);
+	assert_null(cd_finding_find(&fs, sp.id, "core:02:00:00:00:00:00"));
+	assert_non_null(cd_finding_find(&fs, sp.id, "core:02:00:00:00:00:0a"));
+	assert_non_null(cd_finding_find(&fs, sp.id, "cloud:still-active"));
+	/* A cleared one raised again is active, no longer counted cleared. */
+	cd_finding_raise(&fs, &sp, 6000);
+	sp.subject = "core:02:00:00:00:00:0a";
+	cd_finding_raise(&fs, &sp, 6000);
+	assert_int_equal(fs.ncleared, CD_FINDINGS_MAX_CLEARED - 1);
+	cd_findings_free(&fs);
+}
+
 /* Every ID of SPEC.md's catalogue is known, with SPEC's severity. */
 static void
 test_catalogue_matches_spec(void **state)
@@ -266,6 +298,7 @@ main(void)
 		cmocka_unit_test(test_info_without_advice),
 		cmocka_unit_test(test_exit_codes),
 		cmocka_unit_test(test_bad_spec),
+		cmocka_unit_test(test_cleared_are_bounded),
 		cmocka_unit_test(test_catalogue_matches_spec),
 	};
 
