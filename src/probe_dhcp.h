@@ -1,0 +1,55 @@
+/*
+ * The dhcp probe: one DHCPDISCOVER on interfaces.lan, every OFFER for it
+ * collected.  What the offers mean is a pure function, below.
+ */
+#ifndef CD_PROBE_DHCP_H
+#define CD_PROBE_DHCP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dhcp_msg.h"
+
+/*
+ * When to stop listening once an OFFER came: CD_DHCP_SETTLE_MS after the
+ * first one, but not before CD_DHCP_PING_WAIT_MS after the DISCOVER.  A
+ * server pings an address before offering it to a client it does not
+ * know (dnsmasq waits 3 s for an echo, ISC dhcpd 1 s), and each keeps its
+ * own cache of what it pinged: one server may answer at once while
+ * another answers 3 s later.  Stopping 500 ms after the first offer
+ * misses the second server then (seen in the lab: rogue_dhcp failed 2
+ * runs in 14 that way).
+ */
+#define CD_DHCP_SETTLE_MS	500
+#define CD_DHCP_PING_WAIT_MS	3500
+
+/* What the probe sent and how long it listened. */
+struct cd_dhcp_sent {
+	const char	*iface;
+	uint8_t		 mac[6];
+	uint32_t	 xid;
+	unsigned	 sends;		/* DISCOVERs (first and resends) */
+	uint64_t	 waited_ms;
+	uint64_t	 first_ms;	/* to the first OFFER */
+};
+
+struct cd_dhcp_verdict {
+	const char	*result;	/* "ok" | "no_offer" | "multiple_servers" */
+	bool		 no_offer;	/* raise dhcp.no_offer, else clear it */
+	bool		 multiple;	/* raise dhcp.multiple_servers, else clear */
+	unsigned	 servers;	/* distinct servers that answered */
+	char		 summary[192];
+	char		 detail[2048];	/* the DISCOVER, then each server's offer */
+};
+
+/*
+ * Servers are told apart by sender MAC and server identifier (option 54,
+ * else the source address): two routers both calling themselves
+ * 192.168.1.1 are two servers.  One server's duplicate offers count once.
+ */
+void	cd_dhcp_decide(const struct cd_dhcp_sent *s,
+	    const struct cd_dhcp_offer *offers, size_t n,
+	    struct cd_dhcp_verdict *v);
+
+#endif

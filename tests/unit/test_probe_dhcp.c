@@ -1,0 +1,816 @@
+/*
+ * The dhcp probe: its client MAC, the DISCOVER it builds (byte by byte),
+ * OFFER parsing on good, foreign and truncated frames, the decision from
+ * a list of offers; then (as root, each in a network namespace of its
+ * own) the probe on a real loop against dnsmasq: one server behind a
+ * bridge, one on the probe's own interface (the router's case), two
+ * servers, a second one 1 s slower than the first, none, a link that is not Ethernet; and without CAP_NET_RAW.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "daemon.h"
+#include "decode.h"
+#include "dhcp_msg.h"
+#include "probe_dhcp.h"
+#include "util.h"
+
+static const uint8_t mac[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
+
+static void
+test_probe_mac(void **state)
+{
+	uint8_t a[6], b[6], c[6];
+
+	(void)state;
+	cd_dhcp_probe_mac("0123456789abcdef0123456789abcdef\n", 33, a);
+	cd_dhcp_probe_mac("0123456789abcdef0123456789abcdef\n", 33, b);
+	cd_dhcp_probe_mac("fedcba9876543210fedcba9876543210\n", 33, c);
+	assert_memory_equal(a, b, 6);		/* stable on one host */
+	assert_memory_not_equal(a, c, 6);	/* differs between hosts */
+	for (int i = 0; i < 256; i++) {
+		uint8_t seed = (uint8_t)i;
+
+		cd_dhcp_probe_mac(&seed, 1, a);
+		assert_int_equal(a[0] & 0x02, 0x02);	/* locally administered */
+		assert_int_equal(a[0] & 0x01, 0x00);	/* unicast */
+	}
+}
+
+/* The option's value in a DHCP payload, or NULL. */
+static const uint8_t *
+option(const uint8_t *p, size_t len, uint8_t code, uint8_t *olen)
+{
+	for (size_t i = 240; i + 1 < len && p[i] != 255; ) {
+		if (p[i] == 0) {
+			i++;
+			continue;
+		}
+		if (p[i] == code && i + 2 + p[i + 1] <= len) {
+			*olen = p[i + 1];
+			return p + i + 2;
+		}
+		i += 2 + (size_t)p[i + 1];
+	}
+	return NULL;
+}
+
+static void
+test_discover_payload(void **state)
+{
+	uint8_t		 p[600], olen;
+	const uint8_t	*o;
+	size_t		 n;
+
+	(void)state;
+	assert_int_equal(cd_dhcp_discover(p, 299, mac, 1, 0), 0);
+	n = cd_dhcp_discover(p, sizeof(p), mac, 0xdeadbeef, 3);
+	assert_int_equal(n, 300);
+	assert_int_equal(p[0], 1);		/* BOOTREQUEST */
+	assert_int_equal(p[1], 1);		/* Ethernet */
+	assert_int_equal(p[2], 6);
+	assert_int_equal(cd_get32(p + 4), 0xdeadbeef);
+	assert_int_equal(cd_get16(p + 8), 3);
+	assert_int_equal(cd_get16(p + 10), 0x8000);	/* broadcast flag */
+	for (int i = 12; i < 28; i++)		/* no addresses at all */
+		assert_int_equal(p[i], 0);
+	assert_memory_equal(p + 28, mac, 6);
+	assert_int_equal(cd_get32(p + 236), 0x63825363);
+	o = option(p, n, 53, &olen);
+	assert_non_null(o);
+	assert_int_equal(olen, 1);
+	assert_int_equal(o[0], 1);		/* DISCOVER, never REQUEST */
+	assert_null(option(p, n, 50, &olen));	/* no requested address */
+	o = option(p, n, 55, &olen);
+	assert_non_null(o);
+	assert_non_null(memchr(o, 114, olen));	/* asks for the portal URL */
+	o = option(p, n, 61, &olen);
+	assert_non_null(o);
+	assert_int_equal(olen, 7);
+	assert_memory_equal(o + 1, mac, 6);
+}
+
+static uint16_t
+csum(const uint8_t *p, size_t n, uint32_t sum)
+{
+	for (; n > 1; p += 2, n -= 2)
+		sum += cd_get16(p);
+	if (n)
+		sum += (uint32_t)p[0] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+static void
+test_discover_frame(void **state)
+{
+	uint8_t		payload[300], f[CD_DHCP_FRAME_MAX];
+	struct cd_pkt	pkt;
+	struct cd_dhcp	d;
+	size_t		n;
+
+	(void)state;
+	cd_dhcp_discover(payload, sizeof(payload), mac, 0x01020304, 0);
+	assert_int_equal(cd_dhcp_frame(f, 341, mac, payload, 300), 0);
+	n = cd_dhcp_frame(f, sizeof(f), mac, payload, 300);
+	assert_int_equal(n, 342);
+	/* Ethernet: broadcast, from the probe MAC, IPv4. */
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(f[i], 0xff);
+	assert_memory_equal(f + 6, mac, 6);
+	assert_int_equal(cd_get16(f + 12), 0x0800);
+	/* IPv4 from 0.0.0.0 to 255.255.255.255, its checksum right. */
+	assert_int_equal(f[14], 0x45);
+	assert_int_equal(cd_get16(f + 16), 328);
+	assert_int_equal(f[23], 17);
+	assert_int_equal(cd_get32(f + 26), 0);
+	assert_int_equal(cd_get32(f + 30), 0xffffffff);
+	assert_int_equal(csum(f + 14, 20, 0), 0xffff);
+	/* UDP 68 -> 67, checksum right over the pseudo header. */
+	assert_int_equal(cd_get16(f + 34), 68);
+	assert_int_equal(cd_get16(f + 36), 67);
+	assert_int_equal(cd_get16(f + 38), 308);
+	assert_int_equal(csum(f + 34, 308, 0xffff + 0xffff + 17 + 308),
+	    0xffff);
+	assert_memory_equal(f + 42, payload, 300);
+	/* And the decoders read it back as our DISCOVER. */
+	memset(&pkt, 0, sizeof(pkt));
+	assert_int_equal(cd_decode_frame(CD_DLT_EN10MB, f, n, n, &pkt), 0);
+	assert_int_equal(cd_decode_dhcp(pkt.payload, pkt.payload_caplen, &d),
+	    0);
+	assert_int_equal(d.msg_type, CD_DHCPDISCOVER);
+	assert_int_equal(d.xid, 0x01020304);
+}
+
+/* An OFFER frame as a server sends it. */
+static size_t
+offer_frame(uint8_t *f, size_t size, uint32_t xid, const uint8_t *chaddr,
+    uint8_t msgtype, const char *portal)
+{
+	static const uint8_t smac[6] = { 0x0a, 0, 0, 0, 0, 0x01 };
+	uint8_t	*b = f + 42, *o;
+	size_t	 blen, plen = portal ? strlen(portal) : 0;
+
+	assert_true(size >= 42 + 400);
+	memset(f, 0, 42 + 400);
+	memset(f, 0xff, 6);
+	memcpy(f + 6, smac, 6);
+	f[12] = 0x08;
+	b[0] = 2;
+	b[1] = 1;
+	b[2] = 6;
+	b[4] = (uint8_t)(xid >> 24);
+	b[5] = (uint8_t)(xid >> 16);
+	b[6] = (uint8_t)(xid >> 8);
+	b[7] = (uint8_t)xid;
+	memcpy(b + 16, "\xc6\x12\x01\x39", 4);		/* yiaddr 198.18.1.57 */
+	memcpy(b + 28, chaddr, 6);
+	memcpy(b + 236, "\x63\x82\x53\x63", 4);
+	o = b + 240;
+	memcpy(o, "\x35\x01", 2);
+	o[2] = msgtype;
+	o += 3;
+	memcpy(o, "\x36\x04\xc6\x12\x01\x01", 6);	/* server 198.18.1.1 */
+	o += 6;
+	memcpy(o, "\x33\x04\x00\x00\x0e\x10", 6);	/* lease 3600 s */
+	o += 6;
+	if (portal != NULL) {
+		*o++ = 114;
+		*o++ = (uint8_t)plen;
+		memcpy(o, portal, plen);
+		o += plen;
+	}
+	*o++ = 255;
+	blen = (size_t)(o - b) < 300 ? 300 : (size_t)(o - b);
+	/* IPv4 198.18.1.1 -> 255.255.255.255, UDP 67 -> 68. */
+	f[14] = 0x45;
+	f[16] = (uint8_t)((28 + blen) >> 8);
+	f[17] = (uint8_t)(28 + blen);
+	f[22] = 64;
+	f[23] = 17;
+	memcpy(f + 26, "\xc6\x12\x01\x01", 4);
+	memset(f + 30, 0xff, 4);
+	f[35] = 67;
+	f[37] = 68;
+	f[38] = (uint8_t)((8 + blen) >> 8);
+	f[39] = (uint8_t)(8 + blen);
+	return 42 + blen;
+}
+
+static void
+test_offer_parse(void **state)
+{
+	uint8_t			f[600], other[6] = { 2, 9, 9, 9, 9, 9 };
+	struct cd_dhcp_offer	o;
+	size_t			n;
+
+	(void)state;
+	n = offer_frame(f, sizeof(f), 0x1234, mac, CD_DHCPOFFER,
+	    "http://portal.test/api");
+	assert_int_equal(cd_dhcp_offer_parse(CD_DLT_EN10MB, f, n, n, 0x1234,
+	    mac, &o), 0);
+	assert_true(o.has_server_id);
+	assert_memory_equal(o.server_id, "\xc6\x12\x01\x01", 4);
+	assert_memory_equal(o.src_ip, "\xc6\x12\x01\x01", 4);
+	assert_memory_equal(o.yiaddr, "\xc6\x12\x01\x39", 4);
+	assert_memory_equal(o.src_mac, "\x0a\x00\x00\x00\x00\x01", 6);
+	assert_true(o.has_lease);
+	assert_int_equal(o.lease_s, 3600);
+	assert_string_equal(o.portal_url, "http://portal.test/api");
+	/* Not ours: another xid, another client, an ACK. */
+	assert_int_equal(cd_dhcp_offer_parse(CD_DLT_EN10MB, f, n, n, 0x1235,
+	    mac, &o), -ENOENT);
+	assert_int_equal(cd_dhcp_offer_parse(CD_DLT_EN10MB, f, n, n, 0x1234,
+	    other, &o), -ENOENT);
+	n = offer_frame(f, sizeof(f), 0x1234, mac, CD_DHCPACK, NULL);
+	assert_int_equal(cd_dhcp_offer_parse(CD_DLT_EN10MB, f, n, n, 0x1234,
+	    mac, &o), -ENOENT);
+}
+
+static void
+test_offer_own_discover(void **state)
+{
+	uint8_t			payload[300], f[CD_DHCP_FRAME_MAX];
+	struct cd_dhcp_offer	o;
+	size_t			n;
+
+	(void)state;
+	/* The capture sees our own DISCOVER go out: not an offer. */
+	cd_dhcp_discover(payload, sizeof(payload), mac, 7, 0);
+	n = cd_dhcp_frame(f, sizeof(f), mac, payload, 300);
+	assert_int_equal(cd_dhcp_offer_parse(CD_DLT_EN10MB, f, n, n, 7, mac,
+	    &o), -ENOENT);
+}
+
+static void
+test_offer_truncated(void **state)
+{
+	uint8_t			f[600];
+	struct cd_dhcp_offer	o;
+	size_t			n;
+
+	(void)state;
+	n = offer_frame(f, sizeof(f), 0x1234, mac, CD_DHCPOFFER, "http://p/");
+	for (size_t cut = 0; cut < n; cut++) {
+		/* Exactly cut bytes, so ASan sees any read past them. */
+		uint8_t	*c = malloc(cut ? cut : 1);
+		int	 rc;
+
+		memcpy(c, f, cut);
+		/* Damaged (the IP length says more) and snaplen-cut. */
+		rc = cd_dhcp_offer_parse(CD_DLT_EN10MB, c, cut, cut, 0x1234,
+		    mac, &o);
+		if (cut < 42 + 243)	/* before option 53's value */
+			assert_true(rc == -EBADMSG || rc == -ENOENT);
+		rc = cd_dhcp_offer_parse(CD_DLT_EN10MB, c, cut, n, 0x1234,
+		    mac, &o);
+		if (cut < 42 + 243)
+			assert_true(rc == -EBADMSG || rc == -ENOENT);
+		free(c);
+	}
+}
+
+/* The decision. */
+
+static struct cd_dhcp_offer
+offer(uint8_t mac_last, const char *server, const char *yiaddr,
+    uint32_t lease, const char *portal)
+{
+	struct cd_dhcp_offer o;
+
+	memset(&o, 0, sizeof(o));
+	memcpy(o.src_mac, "\x0a\x00\x00\x00\x00", 5);
+	o.src_mac[5] = mac_last;
+	inet_pton(AF_INET, server, o.src_ip);
+	inet_pton(AF_INET, server, o.server_id);
+	o.has_server_id = true;
+	inet_pton(AF_INET, yiaddr, o.yiaddr);
+	o.has_lease = true;
+	o.lease_s = lease;
+	if (portal != NULL)
+		snprintf(o.portal_url, sizeof(o.portal_url), "%s", portal);
+	return o;
+}
+
+static const struct cd_dhcp_sent sent = {
+	.iface = "br-lan",
+	.mac = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 },
+	.xid = 0xcafe0001,
+	.sends = 1,
+	.waited_ms = 812,
+	.first_ms = 310,
+};
+
+static void
+test_decide_none(void **state)
+{
+	struct cd_dhcp_verdict	v;
+	struct cd_dhcp_sent	s = sent;
+
+	(void)state;
+	s.sends = 3;
+	s.waited_ms = 14900;
+	cd_dhcp_decide(&s, NULL, 0, &v);
+	assert_string_equal(v.result, "no_offer");
+	assert_true(v.no_offer);
+	assert_false(v.multiple);
+	assert_non_null(strstr(v.detail, "sent 3 times on br-lan"));
+	assert_non_null(strstr(v.detail, "02:11:22:33:44:55"));
+	assert_non_null(strstr(v.detail, "no DHCPOFFER in 14900 ms"));
+}
+
+static void
+test_decide_one(void **state)
+{
+	struct cd_dhcp_offer	o[2];
+	struct cd_dhcp_verdict	v;
+
+	(void)state;
+	/* One server, seen twice (raw frame and local copy): one. */
+	o[0] = offer(1, "198.18.1.1", "198.18.1.57", 3600, NULL);
+	o[1] = o[0];
+	cd_dhcp_decide(&sent, o, 2, &v);
+	assert_string_equal(v.result, "ok");
+	assert_false(v.no_offer);
+	assert_false(v.multiple);
+	assert_int_equal(v.servers, 1);
+	assert_non_null(strstr(v.detail, "server 198.18.1.1 (MAC "
+	    "0a:00:00:00:00:01, from 198.18.1.1) offered 198.18.1.57, lease "
+	    "3600 s"));
+	assert_null(strstr(v.detail, "option 114"));
+}
+
+static void
+test_decide_multiple(void **state)
+{
+	struct cd_dhcp_offer	o[3];
+	struct cd_dhcp_verdict	v;
+
+	(void)state;
+	/* A second router calling itself 198.18.1.1 is a second server. */
+	o[0] = offer(1, "198.18.1.1", "198.18.1.57", 3600, NULL);
+	o[1] = offer(2, "198.18.1.1", "198.18.1.180", 120,
+	    "http://portal.example/api");
+	o[2] = offer(1, "198.18.1.1", "198.18.1.57", 3600, NULL);
+	cd_dhcp_decide(&sent, o, 3, &v);
+	assert_string_equal(v.result, "multiple_servers");
+	assert_true(v.multiple);
+	assert_false(v.no_offer);
+	assert_int_equal(v.servers, 2);
+	assert_non_null(strstr(v.summary, "2 DHCP servers"));
+	assert_non_null(strstr(v.detail, "offered 198.18.1.57, lease 3600 s"));
+	assert_non_null(strstr(v.detail, "MAC 0a:00:00:00:00:02"));
+	assert_non_null(strstr(v.detail, "offered 198.18.1.180, lease 120 s"));
+	assert_non_null(strstr(v.detail, "captive portal announced (option "
+	    "114): http://portal.example/api"));
+}
+
+/*
+ * The probe on a loop, in a child process (in a network namespace of its
+ * own, as root).  A child must not return into cmocka's runner: its
+ * checks print and exit, and a crash kills it.
+ */
+
+#define REQUIRE(c) do {							\
+	if (!(c)) {							\
+		fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #c);	\
+		_exit(1);						\
+	}								\
+} while (0)
+
+struct fx {
+	uv_loop_t	 loop;
+	struct cd_daemon d;
+	bool		 done;
+	char		 subject[64];
+	pid_t		 servers[3];
+	int		 nservers;
+};
+
+static void
+child_prepare(struct fx *fx)
+{
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+
+	for (size_t i = 0; i < nitems(sigs); i++)
+		signal(sigs[i], SIG_DFL);
+	memset(fx, 0, sizeof(*fx));
+}
+
+static void
+fx_init(struct fx *fx, const char *iface, uint64_t timeout_ms,
+    unsigned retries)
+{
+	struct cd_config *cfg = cd_config_new_default();
+
+	REQUIRE(cfg != NULL);
+	REQUIRE(uv_loop_init(&fx->loop) == 0);
+	cd_setstr(&cfg->interfaces.lan, iface);
+	cfg->probes.timeout_ms = timeout_ms;
+	cfg->probes.retries = retries;
+	cd_daemon_init(&fx->d, &fx->loop, cfg, NULL);
+	fx->d.findings.sink = NULL;
+	snprintf(fx->subject, sizeof(fx->subject), "dhcp:%s", iface);
+}
+
+static void
+run_done(void *arg)
+{
+	((struct fx *)arg)->done = true;
+}
+
+static uint64_t
+fx_run(struct fx *fx)
+{
+	char		err[256];
+	uint64_t	t0 = uv_hrtime();
+
+	fx->done = false;
+	REQUIRE(cd_prober_run(&fx->d.prober, "dhcp", run_done, fx, err,
+	    sizeof(err)) == 0);
+	while (!fx->done && uv_run(&fx->loop, UV_RUN_ONCE) != 0)
+		;
+	REQUIRE(fx->done);
+	return (uv_hrtime() - t0) / 1000000;
+}
+
+static int
+fx_free(struct fx *fx)
+{
+	cd_prober_close(&fx->d.prober);
+	uv_run(&fx->loop, UV_RUN_DEFAULT);
+	cd_daemon_free(&fx->d);
+	return uv_loop_close(&fx->loop);
+}
+
+static bool
+active(struct fx *fx, const char *id)
+{
+	struct cd_finding *f = cd_finding_find(&fx->d.findings, id,
+	    fx->subject);
+
+	return f != NULL && f->active;
+}
+
+static const struct cd_probe_result *
+result(struct fx *fx)
+{
+	for (struct cd_probe_result *r = fx->d.state.probes; r != NULL;
+	    r = r->next)
+		if (strcmp(r->name, "dhcp") == 0)
+			return r;
+	return NULL;
+}
+
+/* Child-side checks: print why and fail the child, never longjmp. */
+#define CHECK(c) do {							\
+	if (!(c)) {							\
+		fprintf(stderr, "%s:%d: %s; probe said: %s\n", __FILE__,	\
+		    __LINE__, #c, result(fx) ? result(fx)->detail : "-");	\
+		return 1;						\
+	}								\
+} while (0)
+
+static int
+sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int
+sh(const char *fmt, ...)
+{
+	char	cmd[1024];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return system(cmd);
+}
+
+/* br0 (the probe's), with servers' veths vA, vB as its ports. */
+static int
+lan_setup(void)
+{
+	if (unshare(CLONE_NEWNET) < 0)
+		return -1;
+	return sh("exec >/dev/null 2>&1; ip link set lo up && "
+	    "ip link add br0 type bridge && ip link set br0 up && "
+	    "ip addr add 198.18.200.3/24 dev br0 && "
+	    "for s in A B; do ip link add v$s type veth peer name p$s && "
+	    "ip link set p$s master br0 && ip link set p$s up && "
+	    "ip link set v$s up || exit 1; done && "
+	    "ip addr add 198.18.200.1/24 dev vA && "
+	    "ip addr add 198.18.200.2/24 dev vB") == 0 ? 0 : -1;
+}
+
+/* How many sockets listen on UDP port 67 in this namespace. */
+static int
+dhcp_listeners(void)
+{
+	char	line[256];
+	int	n = 0;
+	FILE	*f = fopen("/proc/self/net/udp", "r");
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strstr(line, ":0043 ") != NULL)
+			n++;
+	fclose(f);
+	return n;
+}
+
+static void
+server_start(struct fx *fx, const char *iface, const char *range,
+    const char *extra)
+{
+	char	ifopt[64], rangeopt[128];
+	pid_t	pid;
+	int	want = dhcp_listeners() + 1;
+
+	snprintf(ifopt, sizeof(ifopt), "--interface=%s", iface);
+	snprintf(rangeopt, sizeof(rangeopt), "--dhcp-range=%s,120", range);
+	if ((pid = fork()) == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 1);
+		dup2(null, 2);
+		execlp("dnsmasq", "dnsmasq", "--keep-in-foreground",
+		    "--conf-file=/dev/null", "--port=0", "--bind-interfaces",
+		    "--no-ping", "--leasefile-ro", "--pid-file=",
+		    "--user=root", ifopt, rangeopt,
+		    extra != NULL ? extra : "--log-facility=/dev/null",
+		    (char *)NULL);
+		_exit(127);
+	}
+	REQUIRE(pid > 0);
+	fx->servers[fx->nservers++] = pid;
+	for (int i = 0; i < 100 && dhcp_listeners() < want; i++)
+		usleep(20000);
+}
+
+static void
+server_stop(struct fx *fx, int i)
+{
+	REQUIRE(fx->servers[i] > 0);
+	kill(fx->servers[i], SIGTERM);
+	waitpid(fx->servers[i], NULL, 0);
+}
+
+static int
+child_one_server(struct fx *fx)
+{
+	uint64_t ms;
+
+	fx_init(fx, "br0", 5000, 1);
+	server_start(fx, "vA", "198.18.200.100,198.18.200.149", NULL);
+	ms = fx_run(fx);
+	server_stop(fx, 0);
+	CHECK(strcmp(result(fx)->result, "ok") == 0);
+	CHECK(!active(fx, "dhcp.no_offer"));
+	CHECK(!active(fx, "dhcp.multiple_servers"));
+	CHECK(strstr(result(fx)->detail, "server 198.18.200.1 ") != NULL);
+	CHECK(strstr(result(fx)->detail, "offered 198.18.200.1") != NULL);
+	/*
+	 * Done at the ping-check window (the offer came at once), not at
+	 * the timeout (5 s x 2).
+	 */
+	CHECK(result(fx)->duration_ms >= 3400);
+	CHECK(result(fx)->duration_ms < 3700);
+	CHECK(ms < 5000);
+	CHECK(fx_free(fx) == 0);
+	return 0;
+}
+
+/* The router's case: the server runs on the probe's own interface. */
+static int
+child_local_server(struct fx *fx)
+{
+	fx_init(fx, "br0", 1000, 0);
+	server_start(fx, "br0", "198.18.200.100,198.18.200.149", NULL);
+	fx_run(fx);
+	server_stop(fx, 0);
+	CHECK(strcmp(result(fx)->result, "ok") == 0);
+	CHECK(strstr(result(fx)->detail, "server 198.18.200.3 ") != NULL);
+	CHECK(fx_free(fx) == 0);
+	return 0;
+}
+
+static int
+child_two_servers(struct fx *fx)
+{
+	fx_init(fx, "br0", 1000, 0);
+	server_start(fx, "vA", "198.18.200.100,198.18.200.149", NULL);
+	server_start(fx, "vB", "198.18.200.150,198.18.200.199",
+	    "--dhcp-option=114,http://portal.cdlab.test/api");
+	fx_run(fx);
+	CHECK(strcmp(result(fx)->result, "multiple_servers") == 0);
+	CHECK(active(fx, "dhcp.multiple_servers"));
+	CHECK(!active(fx, "dhcp.no_offer"));
+	CHECK(strstr(result(fx)->detail, "server 198.18.200.1 ") != NULL);
+	CHECK(strstr(result(fx)->detail, "server 198.18.200.2 ") != NULL);
+	CHECK(strstr(result(fx)->detail, "(option 114): "
+	    "http://portal.cdlab.test/api") != NULL);
+	CHECK(cd_findings_exit_code(&fx->d.findings) == 1);
+	/* The rogue one goes: the finding clears. */
+	server_stop(fx, 1);
+	fx_run(fx);
+	server_stop(fx, 0);
+	CHECK(strcmp(result(fx)->result, "ok") == 0);
+	CHECK(!active(fx, "dhcp.multiple_servers"));
+	CHECK(fx_free(fx) == 0);
+	return 0;
+}
+
+/*
+ * A second server that answers 1 s after the first (as one that must ping
+ * the address first does, 3 s in dnsmasq): still heard.
+ */
+static int
+child_slow_second_server(struct fx *fx)
+{
+	fx_init(fx, "br0", 1000, 1);
+	server_start(fx, "vA", "198.18.200.100,198.18.200.149", NULL);
+	server_start(fx, "vB", "198.18.200.150,198.18.200.199",
+	    "--dhcp-reply-delay=1");
+	fx_run(fx);
+	server_stop(fx, 0);
+	server_stop(fx, 1);
+	CHECK(strcmp(result(fx)->result, "multiple_servers") == 0);
+	CHECK(strstr(result(fx)->detail, "server 198.18.200.2 ") != NULL);
+	CHECK(fx_free(fx) == 0);
+	return 0;
+}
+
+static int
+child_no_server(struct fx *fx)
+{
+	uint64_t ms;
+
+	fx_init(fx, "br0", 400, 1);
+	ms = fx_run(fx);
+	CHECK(strcmp(result(fx)->result, "no_offer") == 0);
+	CHECK(active(fx, "dhcp.no_offer"));
+	CHECK(cd_findings_exit_code(&fx->d.findings) == 2);
+	CHECK(strstr(result(fx)->detail, "sent 2 times on br0") != NULL);
+	/* A little under timeout x (retries + 1). */
+	CHECK(result(fx)->duration_ms >= 650);
+	CHECK(result(fx)->duration_ms <= 800);
+	CHECK(ms < 2000);
+	CHECK(fx_free(fx) == 0);
+	return 0;
+}
+
+/* Linux's "any" is no Ethernet link: nothing to send the frame on. */
+static int
+child_not_ethernet(struct fx *fx)
+{
+	fx_init(fx, "any", 500, 0);
+	fx_run(fx);
+	CHECK(strcmp(result(fx)->result, "failed") == 0);
+	CHECK(strstr(result(fx)->detail, "not an Ethernet interface") != NULL);
+	CHECK(!active(fx, "dhcp.no_offer"));
+	CHECK(fx_free(fx) == 0);
+	return 0;
+}
+
+static void
+netns_case(int (*child)(struct fx *))
+{
+	struct fx	fx;
+	pid_t		pid;
+	int		st;
+
+	if (geteuid() != 0 || system("command -v dnsmasq >/dev/null") != 0)
+		skip();
+	if ((pid = fork()) == 0) {
+		child_prepare(&fx);
+		_exit(lan_setup() < 0 ? 77 : child(&fx));
+	}
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	if (WEXITSTATUS(st) == 77)
+		skip();
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+static void
+test_probe_one_server(void **state)
+{
+	(void)state;
+	netns_case(child_one_server);
+}
+
+static void
+test_probe_local_server(void **state)
+{
+	(void)state;
+	netns_case(child_local_server);
+}
+
+static void
+test_probe_two_servers(void **state)
+{
+	(void)state;
+	netns_case(child_two_servers);
+}
+
+static void
+test_probe_slow_second_server(void **state)
+{
+	(void)state;
+	netns_case(child_slow_second_server);
+}
+
+static void
+test_probe_no_server(void **state)
+{
+	(void)state;
+	netns_case(child_no_server);
+}
+
+static void
+test_probe_not_ethernet(void **state)
+{
+	(void)state;
+	netns_case(child_not_ethernet);
+}
+
+/* Without CAP_NET_RAW: the result says so; no finding about the LAN. */
+static int
+child_no_privilege(struct fx *fx)
+{
+	if (geteuid() == 0 && setresuid(65534, 65534, 65534) < 0)
+		return 77;
+	fx_init(fx, "lo", 500, 0);
+	fx_run(fx);
+	CHECK(strcmp(result(fx)->result, "failed") == 0);
+	CHECK(strstr(result(fx)->detail, "CAP_NET_RAW") != NULL);
+	CHECK(!active(fx, "dhcp.no_offer"));
+	CHECK(fx_free(fx) == 0);
+	return 0;
+}
+
+static void
+test_probe_no_privilege(void **state)
+{
+	struct fx	fx;
+	pid_t		pid;
+	int		st;
+
+	(void)state;
+	if ((pid = fork()) == 0) {
+		child_prepare(&fx);
+		_exit(child_no_privilege(&fx));
+	}
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	if (WEXITSTATUS(st) == 77)
+		skip();
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_probe_mac),
+		cmocka_unit_test(test_discover_payload),
+		cmocka_unit_test(test_discover_frame),
+		cmocka_unit_test(test_offer_parse),
+		cmocka_unit_test(test_offer_own_discover),
+		cmocka_unit_test(test_offer_truncated),
+		cmocka_unit_test(test_decide_none),
+		cmocka_unit_test(test_decide_one),
+		cmocka_unit_test(test_decide_multiple),
+		cmocka_unit_test(test_probe_no_privilege),
+		cmocka_unit_test(test_probe_one_server),
+		cmocka_unit_test(test_probe_local_server),
+		cmocka_unit_test(test_probe_two_servers),
+		cmocka_unit_test(test_probe_slow_second_server),
+		cmocka_unit_test(test_probe_no_server),
+		cmocka_unit_test(test_probe_not_ethernet),
+	};
+
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
