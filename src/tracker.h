@@ -1,0 +1,94 @@
+/*
+ * The Core tracker: decoded packets in, core.* findings and the devices
+ * list out.  It recognises Spark Cores (by MAC OUI, by the presence
+ * packet, or by a TCP cloud session that starts with the 40-byte nonce),
+ * follows each through DHCP, DNS and its cloud session, and raises and
+ * clears the core.* findings of SPEC.md with the evidence.
+ *
+ * Time is what the caller says: the packets' own timestamps (the capture's
+ * clock for --read) and cd_tracker_tick() for the timeouts.  The live
+ * capture and --read feed the same calls, so a file gives the findings the
+ * live daemon would have given.
+ *
+ * Memory is bounded: a fixed-size record per Core, at most
+ * CD_TRACKER_MAX_CORES of them, a fixed number of TCP sessions, DNS
+ * queries and candidate sessions each.  A Core silent for
+ * CD_TRACKER_IDLE_MS expires: its findings are cleared and it leaves the
+ * devices list.
+ */
+#ifndef CD_TRACKER_H
+#define CD_TRACKER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cd_config.h"
+#include "decode.h"
+#include "findings.h"
+#include "state.h"
+
+#define CD_TRACKER_MAX_CORES	64
+#define CD_TRACKER_MAX_OUIS	16
+#define CD_TRACKER_IDLE_MS	(15 * 60 * 1000)
+
+/* The timeouts the tracker judges by (documented in corediagd.8). */
+#define CD_TRACKER_DNS_TIMEOUT_MS	5000	/* query unanswered */
+#define CD_TRACKER_DHCP_TIMEOUT_MS	10000	/* DISCOVER/REQUEST without ACK */
+#define CD_TRACKER_SYN_TIMEOUT_MS	8000	/* the Core's connect timeout */
+#define CD_TRACKER_PING_TIMEOUT_MS	10000	/* the Core's ping timeout */
+#define CD_TRACKER_PING_MIN_MS		1000	/* unanswered this long, then closed */
+#define CD_TRACKER_ALIVE_MS		20000	/* handshake done, still up: ok */
+#define CD_TRACKER_LOOP_WINDOW_MS	(10 * 60 * 1000)
+#define CD_TRACKER_LOOP_SESSIONS	3
+
+/* What the tracker takes from the configuration (copied: reloads free it). */
+struct cd_tracker_conf {
+	char		cloud_host[256];
+	uint16_t	cloud_port;
+	struct cd_oui	ouis[CD_TRACKER_MAX_OUIS];
+	size_t		nouis;
+	int		inettest_af;	/* 0 when not an address literal */
+	uint8_t		inettest_ip[16];
+	uint16_t	inettest_port;
+};
+
+struct cd_tracker;
+
+/* A Core's addresses, for the capture filter. */
+struct cd_tracker_core {
+	uint8_t		mac[6];
+	int		af;		/* 0: no address known */
+	uint8_t		ip[16];
+};
+
+void	cd_tracker_conf_from(struct cd_tracker_conf *tc,
+	    const struct cd_config *cfg);
+
+struct cd_tracker *cd_tracker_new(struct cd_findings *fs,
+	    struct cd_state *st, const struct cd_tracker_conf *tc);
+void	cd_tracker_free(struct cd_tracker *t);
+/* A reloaded configuration: cloud host/port, OUIs, internet test. */
+void	cd_tracker_configure(struct cd_tracker *t,
+	    const struct cd_tracker_conf *tc);
+
+/* The LAN's IPv4 subnet, from the interface (live capture). */
+void	cd_tracker_set_lan(struct cd_tracker *t, const uint8_t net[4],
+	    unsigned prefixlen, const char *from);
+
+/* One decoded packet; pkt->ts_ms is the clock. */
+void	cd_tracker_packet(struct cd_tracker *t, const struct cd_pkt *pkt);
+/* Judge every timeout due at or before now (ms since the epoch). */
+void	cd_tracker_tick(struct cd_tracker *t, int64_t now);
+/* When the next timeout falls due, or INT64_MAX. */
+int64_t	cd_tracker_next_deadline(const struct cd_tracker *t);
+
+/*
+ * The Cores tracked now, into out (at most max); returns how many.  The
+ * generation changes whenever that set or an address in it changes.
+ */
+size_t	cd_tracker_cores(const struct cd_tracker *t,
+	    struct cd_tracker_core *out, size_t max);
+unsigned cd_tracker_generation(const struct cd_tracker *t);
+
+#endif
