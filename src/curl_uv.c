@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include "curl_dl.h"
 #include "curl_uv.h"
 #include "log.h"
 #include "util.h"
@@ -17,6 +18,7 @@ struct curl_sock {
 };
 
 struct cd_curl {
+	const struct cd_libcurl	*lc;
 	uv_loop_t		*loop;
 	CURLM			*multi;
 	uv_timer_t		 timer;
@@ -53,7 +55,7 @@ check_done(struct cd_curl *c)
 	CURLMsg	*m;
 	int	 left;
 
-	while (!c->closing && (m = curl_multi_info_read(c->multi, &left))) {
+	while (!c->closing && (m = c->lc->multi_info_read(c->multi, &left))) {
 		if (m->msg == CURLMSG_DONE)
 			c->done(c->arg, m->easy_handle, m->data.result);
 	}
@@ -74,7 +76,7 @@ sock_ready(uv_poll_t *h, int status, int events)
 		flags |= CURL_CSELECT_IN;
 	if (events & UV_WRITABLE)
 		flags |= CURL_CSELECT_OUT;
-	curl_multi_socket_action(c->multi, s->fd, flags, &running);
+	c->lc->multi_socket_action(c->multi, s->fd, flags, &running);
 	check_done(c);
 }
 
@@ -91,7 +93,7 @@ sock_new(struct cd_curl *c, curl_socket_t fd)
 	s->c = c;
 	s->next = c->socks;
 	c->socks = s;
-	curl_multi_assign(c->multi, fd, s);
+	c->lc->multi_assign(c->multi, fd, s);
 	return s;
 }
 
@@ -107,7 +109,7 @@ on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
 	if (what == CURL_POLL_REMOVE || c->closing) {
 		if (s != NULL && s->c != NULL) {
 			if (!c->closing)
-				curl_multi_assign(c->multi, fd, NULL);
+				c->lc->multi_assign(c->multi, fd, NULL);
 			sock_close(c, s);
 		}
 		return 0;
@@ -128,7 +130,7 @@ timer_fired(uv_timer_t *t)
 	struct cd_curl	*c = t->data;
 	int		 running;
 
-	curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	c->lc->multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
 	check_done(c);
 }
 
@@ -152,16 +154,14 @@ int
 cd_curl_new(uv_loop_t *loop, cd_curl_done_cb *done, void *arg,
     struct cd_curl **out)
 {
-	static bool	 global;
-	struct cd_curl	*c;
+	const struct cd_libcurl	*lc;
+	struct cd_curl		*c;
 
-	if (!global) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-			return -EIO;
-		global = true;
-	}
+	if ((lc = cd_libcurl_get(NULL, 0)) == NULL)
+		return -ENOENT;
 	c = cd_calloc(1, sizeof(*c));
-	if ((c->multi = curl_multi_init()) == NULL) {
+	c->lc = lc;
+	if ((c->multi = lc->multi_init()) == NULL) {
 		free(c);
 		return -ENOMEM;
 	}
@@ -170,10 +170,10 @@ cd_curl_new(uv_loop_t *loop, cd_curl_done_cb *done, void *arg,
 	c->arg = arg;
 	uv_timer_init(loop, &c->timer);
 	c->timer.data = c;
-	curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
-	curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
-	curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, on_timer);
-	curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
+	c->lc->multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+	c->lc->multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
+	c->lc->multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+	c->lc->multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
 	*out = c;
 	return 0;
 }
@@ -183,8 +183,8 @@ cd_curl_add(struct cd_curl *c, CURL *easy)
 {
 	CURLMcode rc;
 
-	if ((rc = curl_multi_add_handle(c->multi, easy)) != CURLM_OK) {
-		log_warnx("curl: %s", curl_multi_strerror(rc));
+	if ((rc = c->lc->multi_add_handle(c->multi, easy)) != CURLM_OK) {
+		log_warnx("curl: %s", c->lc->multi_strerror(rc));
 		return -EIO;
 	}
 	return 0;
@@ -193,7 +193,7 @@ cd_curl_add(struct cd_curl *c, CURL *easy)
 void
 cd_curl_remove(struct cd_curl *c, CURL *easy)
 {
-	curl_multi_remove_handle(c->multi, easy);
+	c->lc->multi_remove_handle(c->multi, easy);
 }
 
 static void
@@ -208,7 +208,7 @@ cd_curl_free(struct cd_curl *c)
 	if (c == NULL || c->closing)
 		return;
 	c->closing = true;
-	curl_multi_cleanup(c->multi);
+	c->lc->multi_cleanup(c->multi);
 	while (c->socks != NULL)
 		sock_close(c, c->socks);
 	uv_close((uv_handle_t *)&c->timer, curl_closed);

@@ -15,7 +15,7 @@ struct cd_curl;
 /* A transfer ended (result CURLE_OK or why not); easy is still added. */
 typedef void cd_curl_done_cb(void *arg, CURL *easy, CURLcode result);
 
-/* 0 and *out, or a negative errno. */
+/* 0 and *out, or a negative errno: -ENOENT if libcurl does not load. */
 int	cd_curl_new(uv_loop_t *loop, cd_curl_done_cb *done, void *arg,
 	    struct cd_curl **out);
 /* Start a transfer; 0 or -EIO.  The caller keeps owning easy. */

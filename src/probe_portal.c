@@ -5,6 +5,8 @@
  * detector (see docs/peers-and-pitfalls.md): expect_status is online, a
  * 3xx, a 511 or another 2xx with a body is a portal, no answer or a 5xx is
  * no verdict.  Network errors are tried again, up to probes.retries times.
+ * libcurl is loaded by the first run (curl_dl.h); where it is missing the
+ * run is `failed` and says so.
  */
 #include "config.h"
 
@@ -14,6 +16,7 @@
 #include <string.h>
 
 #include "cd_config.h"
+#include "curl_dl.h"
 #include "curl_uv.h"
 #include "daemon.h"
 #include "probe.h"
@@ -24,6 +27,7 @@
 
 struct portal_probe {
 	struct cd_probe_run	*run;
+	const struct cd_libcurl	*lc;
 	uv_loop_t		*loop;
 	struct cd_curl		*curl;
 	CURL			*easy;
@@ -73,27 +77,28 @@ portal_wait_ms(const struct portal_probe *q)
 static CURL *
 easy_new(struct portal_probe *q)
 {
-	CURL *e;
+	const struct cd_libcurl	*lc = q->lc;
+	CURL			*e;
 
-	if ((e = curl_easy_init()) == NULL)
+	if ((e = lc->easy_init()) == NULL)
 		return NULL;
-	curl_easy_setopt(e, CURLOPT_URL, q->url);
-	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_PROXY, "");	/* the Core has no proxy */
-	curl_easy_setopt(e, CURLOPT_USERAGENT, "corediagd/" PACKAGE_VERSION);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, q);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, q->errbuf);
-	curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+	lc->easy_setopt(e, CURLOPT_URL, q->url);
+	lc->easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	lc->easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	lc->easy_setopt(e, CURLOPT_PROXY, "");	/* the Core has no proxy */
+	lc->easy_setopt(e, CURLOPT_USERAGENT, "corediagd/" PACKAGE_VERSION);
+	lc->easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	lc->easy_setopt(e, CURLOPT_WRITEDATA, q);
+	lc->easy_setopt(e, CURLOPT_ERRORBUFFER, q->errbuf);
+	lc->easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
 #if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http");
+	lc->easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http");
 #else
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS, (long)CURLPROTO_HTTP);
+	lc->easy_setopt(e, CURLOPT_PROTOCOLS, (long)CURLPROTO_HTTP);
 #endif
 #if LIBCURL_VERSION_NUM >= 0x075700
 	/* Never wait for a hung resolver thread when a try is given up. */
-	curl_easy_setopt(e, CURLOPT_QUICK_EXIT, 1L);
+	lc->easy_setopt(e, CURLOPT_QUICK_EXIT, 1L);
 #endif
 	return e;
 }
@@ -105,7 +110,8 @@ portal_try(struct portal_probe *q)
 	q->body = 0;
 	q->errbuf[0] = '\0';
 	q->t0 = uv_hrtime();
-	curl_easy_setopt(q->easy, CURLOPT_TIMEOUT_MS, (long)portal_wait_ms(q));
+	q->lc->easy_setopt(q->easy, CURLOPT_TIMEOUT_MS,
+	    (long)portal_wait_ms(q));
 	return cd_curl_add(q->curl, q->easy);
 }
 
@@ -114,7 +120,7 @@ portal_free(struct portal_probe *q)
 {
 	if (q->easy != NULL) {
 		cd_curl_remove(q->curl, q->easy);
-		curl_easy_cleanup(q->easy);
+		q->lc->easy_cleanup(q->easy);
 	}
 	cd_curl_free(q->curl);
 	free(q->url);
@@ -147,11 +153,11 @@ portal_detail(struct portal_probe *q, CURLcode rc, long status, char *buf,
 		return;
 	if (status <= 0) {
 		snprintf(buf + n, len - n, "no answer: %s (%.1f ms%s)",
-		    q->errbuf[0] ? q->errbuf : curl_easy_strerror(rc),
+		    q->errbuf[0] ? q->errbuf : q->lc->easy_strerror(rc),
 		    (double)(uv_hrtime() - q->t0) / 1e6, tries);
 		return;
 	}
-	curl_easy_getinfo(q->easy, CURLINFO_REDIRECT_URL, &loc);
+	q->lc->easy_getinfo(q->easy, CURLINFO_REDIRECT_URL, &loc);
 	snprintf(buf + n, len - n, "HTTP %ld%s%s, %zu-byte body, %d expected "
 	    "(%.1f ms%s)", status, loc ? " to " : "", loc ? loc : "", q->body,
 	    q->expect, (double)(uv_hrtime() - q->t0) / 1e6, tries);
@@ -186,7 +192,7 @@ portal_done(void *arg, CURL *easy, CURLcode rc)
 	struct portal_probe	*q = arg;
 	long			 status = 0;
 
-	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+	q->lc->easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
 	if (status <= 0 && q->tries < q->max_tries && portal_wait_ms(q) > 0) {
 		cd_curl_remove(q->curl, easy);
 		if (portal_try(q) == 0)
@@ -205,10 +211,19 @@ static int
 portal_start(struct cd_probe_run *run)
 {
 	const struct cd_config	*cfg = cd_probe_daemon(run)->cfg;
-	struct portal_probe	*q = cd_calloc(1, sizeof(*q));
+	const struct cd_libcurl	*lc;
+	struct portal_probe	*q;
+	char			 err[256];
 	int			 rc;
 
+	/* No verdict either way, so no finding: the probe itself failed. */
+	if ((lc = cd_libcurl_get(err, sizeof(err))) == NULL) {
+		cd_probe_done(run, "failed", err);
+		return 0;
+	}
+	q = cd_calloc(1, sizeof(*q));
 	q->run = run;
+	q->lc = lc;
 	q->loop = cd_probe_daemon(run)->loop;
 	q->url = cd_strdup(cfg->portal.url);
 	q->expect = cfg->portal.expect_status;
@@ -224,7 +239,7 @@ portal_start(struct cd_probe_run *run)
 	return 0;
 fail:
 	if (q->easy != NULL)
-		curl_easy_cleanup(q->easy);
+		lc->easy_cleanup(q->easy);
 	q->easy = NULL;
 	cd_curl_free(q->curl);
 	free(q->url);

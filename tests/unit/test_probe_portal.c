@@ -2,11 +2,13 @@
  * The portal probe: the verdict from an HTTP status and body size, and the
  * probe on a loop (libcurl driven by libuv) against a local HTTP server
  * answering as a check server, a portal's redirect, a portal's page, a
- * 511, a broken server, or not at all.
+ * 511, a broken server, or not at all.  And without libcurl: the first
+ * tests run before anything has loaded it.
  */
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +20,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "curl_dl.h"
 #include "probe_fixture.h"
 #include "probe_net.h"
 #include "util.h"
@@ -214,6 +217,41 @@ check(struct pfx *fx, const char *answer, int *requests)
 	return pfx_result(fx, "portal");
 }
 
+/* Where libcurl is missing, the check fails and says why; no finding. */
+static void
+test_no_libcurl(void **state)
+{
+	static const char *const	 none[] = {
+		"libcd-no-curl.so.4", NULL
+	};
+	static const char *const	 second[] = {
+		"libcd-no-curl.so.4", "libcurl.so.4", NULL
+	};
+	struct pfx			*fx = *state;
+	const struct cd_probe_result	*r;
+	int				 requests;
+
+	/* -EBUSY: a test before this one loaded libcurl. */
+	assert_int_equal(cd_libcurl_sonames(none), 0);
+	/*
+	 * No server: the run ends inside its start, and pfx_run's last
+	 * UV_RUN_ONCE would wait on a listener for ever.
+	 */
+	pfx_run(fx, "portal");
+	r = pfx_result(fx, "portal");
+	assert_string_equal(r->result, "failed");
+	assert_string_equal(r->detail, "libcurl (libcd-no-curl.so.4) is not "
+	    "installed: the captive-portal check needs it");
+	assert_int_equal(pfx_count_active(fx, ""), 0);
+	assert_null(pfx_finding(fx, "portal.detected", "portal"));
+	/* Installed later: the next run finds it (the second name here). */
+	assert_int_equal(cd_libcurl_sonames(second), 0);
+	r = check(fx, ANSWER_204, &requests);
+	assert_int_equal(requests, 1);
+	assert_string_equal(r->result, "ok");
+	assert_int_equal(cd_libcurl_sonames(NULL), -EBUSY);
+}
+
 static void
 test_online(void **state)
 {
@@ -340,6 +378,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verdicts),
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+		T(test_no_libcurl),		/* first: nothing loaded yet */
 		T(test_online),
 		T(test_redirect),
 		T(test_page),
