@@ -218,9 +218,13 @@ cd_report_text(FILE *out, struct json_object *doc,
 	if (json_object_object_get_ex(doc, "probes", &v))
 		cd_report_text_probes(out, v, o);
 	if (json_object_object_get_ex(doc, "capture", &v)) {
-		fprintf(out, "\nCapture: %s: %s packets, %s damaged\n",
+		fprintf(out, "\nCapture: %s: %s packets, %s damaged",
 		    dash(jstr(v, "file")), dash(jstr(v, "packets")),
 		    dash(jstr(v, "damaged")));
+		/* Only pcapng files record drops; unknown is not zero. */
+		if (jstr(v, "dropped") != NULL)
+			fprintf(out, ", %s dropped", jstr(v, "dropped"));
+		fputc('\n', out);
 	}
 	return code;
 }

@@ -69,8 +69,14 @@ def check_findings(exp, findings, bad):
             bad.append("subject %r of %s is not core:MAC" % (f["subject"], f["id"]))
         if f["id"].startswith("core.") and f["source"] != "sniff":
             bad.append("%s source %s" % (key(f), f["source"]))
+        if f["id"].startswith("sniff.") and (not f["subject"].startswith("sniff:") or
+                                             f["source"] != "sniff"):
+            bad.append("%s source %s" % (key(f), f["source"]))
         if f["active"] and f["severity"] != "info" and not f.get("advice"):
             bad.append("%s has no advice" % key(f))
+    for want, when in exp.get("seen", {}).items():
+        if not any(key(f) == want and f.get("last_seen") == when for f in findings):
+            bad.append("%s not seen at %s" % (want, when))
 
 
 def check_devices(exp, devices, bad):

@@ -1,13 +1,14 @@
 #!/usr/bin/python3
 """Write the captures the --read tests analyse, with what each must give.
 
-  gen.py OUTDIR [NAME...]    write NAME.pcap (or .pcapng) and NAME.json
-  gen.py --list              the capture names
-  gen.py --seeds DIR         fuzz seeds: the captures cut to 4096 bytes
+  gen.py OUTDIR [NAME...]       write NAME.pcap (or .pcapng) and NAME.json
+  gen.py --list                 the capture names
+  gen.py --seeds DIR [NAME...]  fuzz seeds: the captures cut to 4096 bytes
 
 One capture per core.* finding, and healthy, noisy, VLAN, cooked (SLL v1
-and v2, with the duplicate copies `tcpdump -i any` records), pcapng, IPv6,
-damaged and garbage variants.  Packets are built with scapy (Debian's
+and v2, with the duplicate copies `tcpdump -i any` records), pcapng (with
+and without the drop statistics dumpcap writes at the end), IPv6, damaged
+and garbage variants.  Packets are built with scapy (Debian's
 python3-scapy); the files are written here (pcap and pcapng by hand, so a
 record can be cut short on purpose).  NAME.json holds the expectation
 check.py compares the report with: exit code, findings active and not,
@@ -24,6 +25,7 @@ import os
 import random
 import struct
 import sys
+import time
 
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 from scapy.all import (ARP, BOOTP, DHCP, DNS, DNSQR, DNSRR, ICMP,  # noqa: E402
@@ -740,7 +742,63 @@ def sll_blocked(net):
 @capture
 def pcapng(net):
     healthy(net)
-    return healthy_expect(fmt="pcapng")
+    return healthy_expect(fmt="pcapng", capture={"dropped": None})
+
+
+def isb_time(net, after):
+    """An ISB's time `after` s past the last packet (build() adds one more)."""
+    t = net.t + after
+    return t, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(t)))
+
+
+@capture
+def pcapng_drops(net):
+    """dumpcap's statistics at the end: the last ISB counts, not the sum."""
+    healthy(net)
+    t, seen = isb_time(net, 2.5)
+    return expect(1, ["sniff.drops@sniff:eth0", "core.cloud_ok@" + SUBJ],
+                  ["core.cloud_blocked", "core.dns_failed"], fmt="pcapng",
+                  sections=[dict(ifaces=["eth0"],
+                                 isbs=[(0, t - 3, 1000, 30), (0, t, 1200, 34)])],
+                  detail={"sniff.drops": "the capture file records 1234 packets dropped "
+                                         "on eth0 (1200 by the interface, 34 by the OS)"},
+                  seen={"sniff.drops@sniff:eth0": seen}, capture={"dropped": 1234})
+
+
+@capture
+def pcapng_no_drops(net):
+    """Statistics that record no drop: nothing to raise."""
+    healthy(net)
+    t, _ = isb_time(net, 2.5)
+    return healthy_expect(fmt="pcapng", sections=[dict(ifaces=["eth0"], isbs=[(0, t, 0, 0)])],
+                          capture={"dropped": 0})
+
+
+@capture
+def pcapng_drops_be(net):
+    """Big-endian, two unnamed interfaces, isb_osdrop left out on one."""
+    healthy(net)
+    t, seen = isb_time(net, 1.5)
+    return expect(1, ["sniff.drops@sniff:1", "core.cloud_ok@" + SUBJ], ["sniff.drops@sniff:0"],
+                  fmt="pcapng", sections=[dict(endian=">", ifaces=[None, None],
+                                               isbs=[(0, t, 0, 0), (1, t, 7, None)])],
+                  detail={"sniff.drops": "7 packets dropped on interface 1 (7 by the "
+                                         "interface, 0 by the OS)"},
+                  seen={"sniff.drops@sniff:1": seen}, capture={"dropped": 7})
+
+
+@capture
+def pcapng_sections(net):
+    """Two ring-buffer files concatenated: each section's counters run from
+    the capture's start, so eth0 dropped 34, not 10 + 34."""
+    healthy(net)
+    t, seen = isb_time(net, 1.5)
+    return expect(1, ["sniff.drops@sniff:eth0", "core.cloud_ok@" + SUBJ], fmt="pcapng",
+                  sections=[dict(ifaces=["eth0"], isbs=[(0, t - 20, 10, 0)]),
+                            dict(ifaces=["eth0"], isbs=[(0, t, 30, 4)])],
+                  detail={"sniff.drops": "records 34 packets dropped on eth0 (30 by the "
+                                         "interface, 4 by the OS)"},
+                  seen={"sniff.drops@sniff:eth0": seen}, capture={"dropped": 34})
 
 
 @capture
@@ -851,18 +909,52 @@ def write_pcap(path, linktype, recs, cut_tail=False):
             f.write(struct.pack("<IIII", int(recs[-1][0]) + 1, 0, 100, 100) + b"\0" * 10)
 
 
-def write_pcapng(path, linktype, recs):
+def pcapng_section(linktype, recs, ifaces=(None,), isbs=(), endian="<"):
+    """One section: an IDB per name in ifaces (None: no if_name), the
+    packets on the first, then an Interface Statistics Block for each
+    (interface, time, ifdrop, osdrop) in isbs (None leaves one out), as
+    dumpcap writes them when it stops.  scapy's writer writes no ISB."""
     def block(btype, body):
         body += b"\0" * (-len(body) % 4)
         n = len(body) + 12
-        return struct.pack("<II", btype, n) + body + struct.pack("<I", n)
+        return struct.pack(endian + "II", btype, n) + body + struct.pack(endian + "I", n)
+
+    def opt(code, value):
+        return struct.pack(endian + "HH", code, len(value)) + value + b"\0" * (-len(value) % 4)
+
+    def isb(ifid, t, ifdrop, osdrop):
+        ts = int(round(t * 1e6))
+        body = struct.pack(endian + "III", ifid, ts >> 32, ts & 0xffffffff)
+        body += opt(4, struct.pack(endian + "Q", len(recs)))       # isb_ifrecv
+        for code, value in ((5, ifdrop), (7, osdrop)):
+            if value is not None:
+                body += opt(code, struct.pack(endian + "Q", value))
+        return block(5, body + opt(0, b""))
+
+    out = [block(0x0A0D0D0A, struct.pack(endian + "IHHq", 0x1A2B3C4D, 1, 0, -1))]
+    for name in ifaces:
+        out.append(block(1, struct.pack(endian + "HHI", linktype, 0, 65535) +
+                         (opt(2, name.encode()) + opt(0, b"") if name else b"")))
+    for t, data, wlen in recs:
+        ts = int(round(t * 1e6))
+        out.append(block(6, struct.pack(endian + "IIIII", 0, ts >> 32, ts & 0xffffffff,
+                                        len(data), wlen) + data))
+    out.extend(isb(*i) for i in isbs)
+    return b"".join(out)
+
+
+def write_pcapng(path, linktype, recs, sections=({},)):
+    """A section per dict in sections (pcapng_section's keywords), the
+    records shared out in order, as `cat` of ring-buffer files gives."""
     with open(path, "wb") as f:
-        f.write(block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1)))
-        f.write(block(1, struct.pack("<HHI", linktype, 0, 65535)))
-        for t, data, wlen in recs:
-            ts = int(round(t * 1e6))
-            f.write(block(6, struct.pack("<IIIII", 0, ts >> 32, ts & 0xffffffff,
-                                         len(data), wlen) + data))
+        n = len(sections)
+        for i, sec in enumerate(sections):
+            f.write(pcapng_section(linktype, recs[i * len(recs) // n:(i + 1) * len(recs) // n],
+                                   **sec))
+
+
+def pcapng_args(exp):
+    return dict(sections=exp.get("sections", [{}]))
 
 
 def build(name):
@@ -886,7 +978,7 @@ def write(outdir, name):
     exp, link, fmt, recs = build(name)
     path = os.path.join(outdir, name + "." + fmt)
     if fmt == "pcapng":
-        write_pcapng(path, LINKTYPES[link], recs)
+        write_pcapng(path, LINKTYPES[link], recs, **pcapng_args(exp))
     else:
         write_pcap(path, LINKTYPES[link], recs, cut_tail=exp.get("damage") == "some")
     exp.setdefault("config", "lab")
@@ -901,14 +993,17 @@ SEEDS = ("healthy", "key_mismatch", "handshake_rejected", "keepalive_lost", "no_
          "sll", "sll2", "pcapng", "ipv6", "damaged", "garbage")
 
 
-def seeds(outdir):
+def seeds(outdir, names=SEEDS):
     """Each capture as a file of at most 4096 bytes (the fuzzers' max_len)."""
     os.makedirs(outdir, exist_ok=True)
-    for name in SEEDS:
+    for name in names:
         exp, link, fmt, recs = build(name)
         path = os.path.join(outdir, name + "." + fmt)
         while recs:
-            (write_pcapng if fmt == "pcapng" else write_pcap)(path, LINKTYPES[link], recs)
+            if fmt == "pcapng":   # its statistics stay: they come after the packets
+                write_pcapng(path, LINKTYPES[link], recs, **pcapng_args(exp))
+            else:
+                write_pcap(path, LINKTYPES[link], recs)
             if os.path.getsize(path) <= 4096:
                 break
             recs = recs[:-1]
@@ -919,7 +1014,7 @@ def main():
         print("\n".join(CAPTURES))
         return
     if len(sys.argv) > 2 and sys.argv[1] == "--seeds":
-        seeds(sys.argv[2])
+        seeds(sys.argv[2], sys.argv[3:] or SEEDS)
         return
     if len(sys.argv) < 2:
         sys.exit(__doc__)
