@@ -439,10 +439,38 @@ cd_wifi_inspect(const struct cd_config *cfg, const struct cd_wifi_source *src,
     struct cd_findings *fs, struct cd_state *st, int64_t now,
     struct cd_wifi_outcome *out)
 {
+	struct cd_wifi_kread kr;
+
+	cd_wifi_kread(src, &kr);
+	cd_wifi_inspect_read(cfg, &kr, fs, st, now, out);
+}
+
+void
+cd_wifi_kread(const struct cd_wifi_source *src, struct cd_wifi_kread *kr)
+{
+	memset(kr, 0, sizeof(*kr));
+	kr->rc = src->read(src, &kr->k, kr->err, sizeof(kr->err));
+}
+
+void
+cd_wifi_kread_free(struct cd_wifi_kread *kr)
+{
+	cd_wifi_kernel_free(&kr->k);
+}
+
+void
+cd_wifi_inspect_read(const struct cd_config *cfg, struct cd_wifi_kread *kr,
+    struct cd_findings *fs, struct cd_state *st, int64_t now,
+    struct cd_wifi_outcome *out)
+{
 	struct insp in = { .cfg = cfg, .fs = fs, .st = st, .now = now,
 	    .worst = -1 };
 
-	in.krc = src->read(src, &in.k, in.kerr, sizeof(in.kerr));
+	/* The inspection takes over what the kernel read found. */
+	in.k = kr->k;
+	memset(&kr->k, 0, sizeof(kr->k));
+	in.krc = kr->rc;
+	snprintf(in.kerr, sizeof(in.kerr), "%s", kr->err);
 	if (in.krc < 0 && in.krc != -ENOENT)
 		log_warnx("wifi: %s", in.kerr);
 	read_files(&in);

@@ -190,6 +190,22 @@ struct cd_wifi_outcome {
  * stations in the devices.  Never fails: what could not be read is said
  * in the outcome.
  */
+/*
+ * The kernel's view, read apart from the decisions so that the daemon can
+ * read it on a worker thread (netlink receives may wait) while the loop
+ * goes on; it touches no daemon state.
+ */
+struct cd_wifi_kread {
+	struct cd_wifi_kernel	 k;
+	int			 rc;
+	char			 err[256];
+};
+void	cd_wifi_kread(const struct cd_wifi_source *src, struct cd_wifi_kread *kr);
+void	cd_wifi_kread_free(struct cd_wifi_kread *kr);
+/* The rest of an inspection, on the loop: the files and the findings. */
+void	cd_wifi_inspect_read(const struct cd_config *cfg,
+	    struct cd_wifi_kread *kr, struct cd_findings *fs,
+	    struct cd_state *st, int64_t now, struct cd_wifi_outcome *out);
 void	cd_wifi_inspect(const struct cd_config *cfg,
 	    const struct cd_wifi_source *src, struct cd_findings *fs,
 	    struct cd_state *st, int64_t now, struct cd_wifi_outcome *out);
