@@ -168,7 +168,12 @@ struct cd_wifi_bss *cd_wifi_conf_bss(struct cd_wifi_conf *conf,
 	    size_t radio, const char *file, int line);
 void	cd_wifi_setting(struct cd_wifi_setting *s, int line,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Read a small file whole (a failure other than -ENOENT is logged). */
 int	cd_wifi_read_lines(const char *path, char **buf, size_t *len);
+/* Call fn on each line of buf, numbered from 1, NUL-terminated in place. */
+typedef void cd_wifi_line_fn(void *ctx, int line, char *s);
+void	cd_wifi_each_line(char *buf, size_t len, cd_wifi_line_fn *fn,
+	    void *ctx);
 
 /* ---- decisions ------------------------------------------------------- */
 

@@ -107,8 +107,8 @@ cd_wifi_setting(struct cd_wifi_setting *s, int line, const char *fmt, ...)
  * that runs every probe interval must not stall on a huge or endless one
  * (a FIFO or /dev/zero named by mistake is refused, not read).
  */
-int
-cd_wifi_read_lines(const char *path, char **buf, size_t *len)
+static int
+read_whole(const char *path, char **buf, size_t *len)
 {
 	struct stat	 sb;
 	ssize_t		 n;
@@ -147,6 +147,30 @@ fail:
 	close(fd);
 	free(p);
 	return rc;
+}
+
+int
+cd_wifi_read_lines(const char *path, char **buf, size_t *len)
+{
+	int rc;
+
+	if ((rc = read_whole(path, buf, len)) < 0 && rc != -ENOENT)
+		log_warnx("%s: %s", path, strerror(-rc));
+	return rc;
+}
+
+void
+cd_wifi_each_line(char *buf, size_t len, cd_wifi_line_fn *fn, void *ctx)
+{
+	char	*s, *nl;
+	int	 line = 0;
+
+	for (s = buf; s < buf + len; s = nl + 1) {
+		if ((nl = memchr(s, '\n', (size_t)(buf + len - s))) == NULL)
+			nl = buf + len;
+		*nl = '\0';
+		fn(ctx, ++line, s);
+	}
 }
 
 void

@@ -266,8 +266,9 @@ bss_key(struct hctx *c, int line, const char *k, const char *v)
 }
 
 static void
-parse_line(struct hctx *c, int line, char *s)
+parse_line(void *ctx, int line, char *s)
 {
+	struct hctx *c = ctx;
 	char	*eq;
 	size_t	 n = strlen(s);
 
@@ -315,15 +316,12 @@ int
 cd_wifi_read_hostapd(struct cd_wifi_conf *conf, const char *path)
 {
 	struct hctx	 c = { .conf = conf };
-	char		*buf, *s, *nl;
+	char		*buf;
 	size_t		 len;
-	int		 rc, line = 0;
+	int		 rc;
 
-	if ((rc = cd_wifi_read_lines(path, &buf, &len)) < 0) {
-		if (rc != -ENOENT)
-			log_warnx("%s: %s", path, strerror(-rc));
+	if ((rc = cd_wifi_read_lines(path, &buf, &len)) < 0)
 		return rc;
-	}
 	c.file = cd_wifi_conf_file(conf, path);
 	if (cd_wifi_conf_radio(conf, c.file, 1) == NULL) {
 		free(buf);
@@ -334,12 +332,7 @@ cd_wifi_read_hostapd(struct cd_wifi_conf *conf, const char *path)
 		free(buf);
 		return -ENOSPC;
 	}
-	for (s = buf; s < buf + len; s = nl + 1) {
-		if ((nl = memchr(s, '\n', (size_t)(buf + len - s))) == NULL)
-			nl = buf + len;
-		*nl = '\0';
-		parse_line(&c, ++line, s);
-	}
+	cd_wifi_each_line(buf, len, parse_line, &c);
 	bss_close(&c);
 	radio_close(&c);
 	free(buf);

@@ -256,8 +256,9 @@ open_section(struct uctx *c, int line, const char *type, const char *name)
 }
 
 static void
-parse_line(struct uctx *c, int line, char *s)
+parse_line(void *ctx, int line, char *s)
 {
+	struct uctx *c = ctx;
 	char	*w[3];
 	int	 n;
 
@@ -313,24 +314,16 @@ int
 cd_wifi_read_uci(struct cd_wifi_conf *conf, const char *path)
 {
 	struct uctx	 c = { .conf = conf };
-	char		*buf, *s, *nl;
+	char		*buf;
 	size_t		 len;
-	int		 rc, line = 0;
+	int		 rc;
 
-	if ((rc = cd_wifi_read_lines(path, &buf, &len)) < 0) {
-		if (rc != -ENOENT)
-			log_warnx("%s: %s", path, strerror(-rc));
+	if ((rc = cd_wifi_read_lines(path, &buf, &len)) < 0)
 		return rc;
-	}
 	c.file = cd_wifi_conf_file(conf, path);
 	c.first_radio = conf->nradios;
 	c.first_bss = conf->nbss;
-	for (s = buf; s < buf + len; s = nl + 1) {
-		if ((nl = memchr(s, '\n', (size_t)(buf + len - s))) == NULL)
-			nl = buf + len;
-		*nl = '\0';
-		parse_line(&c, ++line, s);
-	}
+	cd_wifi_each_line(buf, len, parse_line, &c);
 	link_devices(&c);
 	free(buf);
 	return 0;
