@@ -86,10 +86,7 @@ mac_full(struct buf *b, int off, const uint8_t *m)
 static bool
 oui_covered(const struct cd_tracker_conf *tc, const uint8_t *mac)
 {
-	for (size_t i = 0; i < tc->nouis; i++)
-		if (memcmp(tc->ouis[i].b, mac, 3) == 0)
-			return true;
-	return false;
+	return cd_oui_match(tc->ouis, tc->nouis, mac);
 }
 
 /* The link-level terms: the OUIs, then the Cores outside them. */

@@ -90,6 +90,9 @@ struct cd_config *cd_config_new_default(void);
  */
 int cd_config_load(const char *path, struct cd_config **out, char *err, size_t errlen);
 
+/* Does mac start with one of the n OUIs (sniff.core_ouis)? */
+bool	cd_oui_match(const struct cd_oui *ouis, size_t n, const uint8_t mac[6]);
+
 /* Parse a duration ("500ms", "5s", "10m", "1h"); 0 or -EINVAL. */
 int cd_config_parse_duration(const char *s, uint64_t *ms);
 

@@ -658,3 +658,13 @@ const struct ktype_ops cd_cfg_types[] = {
 	    set_ouis, free_ouis },
 	[T_HOSTPORT] = { "HOST:PORT", 0, set_hostport, free_hostport },
 };
+
+bool
+cd_oui_match(const struct cd_oui *ouis, size_t n, const uint8_t mac[6])
+{
+	for (size_t i = 0; i < n; i++)
+		if (ouis[i].b[0] == mac[0] && ouis[i].b[1] == mac[1] &&
+		    ouis[i].b[2] == mac[2])
+			return true;
+	return false;
+}

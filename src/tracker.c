@@ -130,13 +130,7 @@ cd_tracker_set_lan(struct cd_tracker *t, const uint8_t net[4],
 bool
 trk_oui_match(const struct cd_tracker *t, const uint8_t mac[6])
 {
-	for (size_t i = 0; i < t->conf.nouis; i++) {
-		const uint8_t *o = t->conf.ouis[i].b;
-
-		if (o[0] == mac[0] && o[1] == mac[1] && o[2] == mac[2])
-			return true;
-	}
-	return false;
+	return cd_oui_match(t->conf.ouis, t->conf.nouis, mac);
 }
 
 struct trk_core *

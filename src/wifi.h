@@ -57,6 +57,7 @@ enum cd_wifi_sec {
 /* ---- the kernel's view ---------------------------------------------- */
 
 struct cd_wifi_sta {
+	uint8_t		 addr[6];
 	char		 mac[18];	/* lower case, colon separated */
 	int32_t		 signal_dbm;	/* CD_WIFI_NO_SIGNAL when unknown */
 };

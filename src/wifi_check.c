@@ -195,21 +195,6 @@ wifi_check_no_24ghz(struct insp *in)
 
 /* ---- stations: Cores in the devices list, and their signal ------------ */
 
-static bool
-oui_match(const struct cd_config *cfg, const char *mac)
-{
-	char oui[9];
-
-	for (size_t i = 0; i < cfg->sniff.core_ouis.n; i++) {
-		snprintf(oui, sizeof(oui), "%02x:%02x:%02x",
-		    cfg->sniff.ouis[i].b[0], cfg->sniff.ouis[i].b[1],
-		    cfg->sniff.ouis[i].b[2]);
-		if (strncmp(mac, oui, 8) == 0)
-			return true;
-	}
-	return false;
-}
-
 static struct cd_device *
 device_find(struct cd_state *st, const char *mac)
 {
@@ -226,7 +211,8 @@ station(struct insp *in, const struct net *n, const struct cd_wifi_sta *s)
 	char			 subj[32], detail[512] = "";
 	int			 min = in->cfg->wifi.min_signal_dbm;
 
-	if (!oui_match(in->cfg, s->mac) && device_find(in->st, s->mac) == NULL)
+	if (!cd_oui_match(in->cfg->sniff.ouis, in->cfg->sniff.core_ouis.n,
+	    s->addr) && device_find(in->st, s->mac) == NULL)
 		return;		/* not a Core */
 	d = cd_state_device(in->st, s->mac, in->now);
 	d->last_seen = in->now;

@@ -24,6 +24,7 @@
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
 
+#include "decode.h"
 #include "util.h"
 #include "wifi.h"
 
@@ -59,8 +60,8 @@ cd_wifi_if_add_sta(struct cd_wifi_if *i, const uint8_t mac[6])
 		abort();
 	i->sta = v;
 	s = &v[i->nsta++];
-	snprintf(s->mac, sizeof(s->mac), "%02x:%02x:%02x:%02x:%02x:%02x",
-	    mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	memcpy(s->addr, mac, sizeof(s->addr));
+	cd_fmt_mac(mac, s->mac);
 	s->signal_dbm = CD_WIFI_NO_SIGNAL;
 	return s;
 }
