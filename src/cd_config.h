@@ -1,4 +1,4 @@
-/* The configuration: SPEC.md's keys, their defaults, and the YAML loader. */
+/* The configuration: the keys of corediagd.yaml(5), their defaults, the YAML loader. */
 #ifndef CD_CONFIG_H
 #define CD_CONFIG_H
 
@@ -7,7 +7,12 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define CD_CONFIG_DEFAULT_PATH "/etc/corediagd/corediagd.yaml"
+/* configure's sysconfdir and runstatedir (Makefile.am passes them). */
+#if !defined(SYSCONFDIR) || !defined(RUNSTATEDIR)
+#error "SYSCONFDIR and RUNSTATEDIR come from configure: build with make"
+#endif
+#define CD_CONFIG_DEFAULT_PATH	SYSCONFDIR "/corediagd/corediagd.yaml"
+#define CD_STATUS_DEFAULT_SOCKET RUNSTATEDIR "/corediagd/status.sock"
 
 struct cd_strlist {
 	char	**v;
@@ -79,7 +84,7 @@ struct cd_config {
 	char			*user;
 };
 
-/* A configuration holding every default of SPEC.md; NULL only when out of memory. */
+/* A configuration holding every default of corediagd.yaml(5); NULL only when out of memory. */
 struct cd_config *cd_config_new_default(void);
 
 /*

@@ -40,7 +40,7 @@ static const char *const def_none[] = { NULL };
 static const char *const def_hostapd[] = { "/etc/hostapd/hostapd.conf", NULL };
 static const char *const def_ouis[] = { "08:00:28", "70:ff:76", NULL };
 
-/* In SPEC.md's order; etc/corediagd.yaml and the man page follow it too. */
+/* In the order of corediagd.yaml(5); etc/corediagd.yaml follows it too. */
 static const struct ckey keys[] = {
 	{ "interfaces.lan", T_STRING, FLD(interfaces.lan), .flags = F_IFNAME,
 	  .def = "br-lan",
@@ -111,7 +111,7 @@ static const struct ckey keys[] = {
 	  .def = "512", .help = "bytes captured per packet" },
 
 	{ "status.socket", T_STRING, FLD(status.socket), .flags = F_SUNPATH,
-	  .def = "/run/corediagd/status.sock",
+	  .def = CD_STATUS_DEFAULT_SOCKET,
 	  .help = "the Unix status socket" },
 	{ "status.mode", T_MODE, FLD(status.mode), .def = "0660",
 	  .help = "its permissions, in octal" },

@@ -16,10 +16,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cd_config.h"
 #include "report.h"
 #include "util.h"
 
-#define CTL_DEFAULT_SOCKET	"/run/corediagd/status.sock"
 #define CTL_TIMEOUT_MS		10000		/* report, devices, ... */
 #define CTL_PROBE_TIMEOUT_MS	600000		/* probe waits for the probes */
 #define CTL_MAX_ANSWER		(64 * 1024 * 1024)
@@ -28,10 +28,11 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: corediagd-ctl [-s SOCKET] report [--json]\n"
-	    "       corediagd-ctl [-s SOCKET] devices|probes|findings [--json]\n"
-	    "       corediagd-ctl [-s SOCKET] probe [NAME]\n"
-	    "       corediagd-ctl [-s SOCKET] watch [--json]\n"
+	    "usage: corediagd-ctl [-s SOCKET | -c FILE] report [--json]\n"
+	    "       corediagd-ctl [-s SOCKET | -c FILE] devices|probes|findings"
+	    " [--json]\n"
+	    "       corediagd-ctl [-s SOCKET | -c FILE] probe [NAME]\n"
+	    "       corediagd-ctl [-s SOCKET | -c FILE] watch [--json]\n"
 	    "       corediagd-ctl --version | --help\n");
 }
 
@@ -114,6 +115,8 @@ read_line(int fd, char **buf, size_t *cap, size_t *len, int timeout_ms)
 
 struct ctl {
 	const char	*socket;
+	const char	*config;	/* -c FILE: its status.socket */
+	char		 sockbuf[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	const char	*command;
 	const char	*arg;		/* probe NAME */
 	bool		 json;
@@ -280,11 +283,49 @@ cmd_watch(const struct ctl *c)
 	return rc < 0 ? 3 : 0;
 }
 
+/*
+ * The daemon's socket: -s, else $COREDIAGD_SOCKET, else -c FILE's
+ * status.socket, else this build's default (corediagd-ctl(8), FILES).
+ */
+static void
+find_socket(struct ctl *c)
+{
+	struct cd_config	*cfg;
+	const char		*env;
+	char			 err[512];
+
+	if (c->socket != NULL)
+		return;
+	if ((env = getenv("COREDIAGD_SOCKET")) != NULL && env[0] != '\0') {
+		c->socket = env;
+		return;
+	}
+	c->socket = CD_STATUS_DEFAULT_SOCKET;
+	if (c->config == NULL)
+		return;
+	if (cd_config_load(c->config, &cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "corediagd-ctl: %s\n", err);
+		exit(3);
+	}
+	/* The loader refuses a status.socket longer than sun_path. */
+	snprintf(c->sockbuf, sizeof(c->sockbuf), "%s", cfg->status.socket);
+	c->socket = c->sockbuf;
+	cd_config_free(cfg);
+}
+
+static void
+version(void)
+{
+	printf("corediagd-ctl %s\n"
+	    "status socket: %s\n", PACKAGE_VERSION, CD_STATUS_DEFAULT_SOCKET);
+}
+
 static void
 parse_args(int argc, char **argv, struct ctl *c)
 {
 	static const struct option longopts[] = {
 		{ "socket", required_argument, NULL, 's' },
+		{ "config", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -295,11 +336,12 @@ parse_args(int argc, char **argv, struct ctl *c)
 	int ch;
 	size_t i;
 
-	while ((ch = getopt_long(argc, argv, "s:jVh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "s:c:jVh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's': c->socket = optarg; break;
+		case 'c': c->config = optarg; break;
 		case 'j': c->json = true; break;
-		case 'V': printf("corediagd-ctl %s\n", PACKAGE_VERSION); exit(0);
+		case 'V': version(); exit(0);
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(3);
 		}
@@ -330,8 +372,8 @@ main(int argc, char **argv)
 	struct ctl c;
 
 	memset(&c, 0, sizeof(c));
-	c.socket = CTL_DEFAULT_SOCKET;
 	parse_args(argc, argv, &c);
+	find_socket(&c);
 	/* https://no-color.org: any NO_COLOR turns colour off. */
 	c.text.colour = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
 	if (strcmp(c.command, "watch") == 0)

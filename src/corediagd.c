@@ -26,6 +26,7 @@ struct options {
 	enum mode	 mode;
 	const char	*config;
 	bool		 config_given;
+	bool		 config_missing;	/* the default file is absent */
 	bool		 foreground;
 	bool		 json;
 	const char	*iface;
@@ -42,6 +43,16 @@ usage(FILE *f)
 	    "       corediagd --read CAPTURE [--json] [-c FILE]\n"
 	    "       corediagd --check-config [-c FILE]\n"
 	    "       corediagd --version | --help\n");
+}
+
+/* Where this build looks by default (configure's sysconfdir, runstatedir). */
+static void
+version(void)
+{
+	printf("corediagd %s\n"
+	    "configuration: %s\n"
+	    "status socket: %s\n",
+	    PACKAGE_VERSION, CD_CONFIG_DEFAULT_PATH, CD_STATUS_DEFAULT_SOCKET);
 }
 
 static void
@@ -74,7 +85,7 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_READ: o->mode = MODE_READ; o->capture = optarg; break;
 		case OPT_JSON: o->json = true; break;
 		case OPT_CHECK: o->mode = MODE_CHECK; break;
-		case 'V': printf("corediagd %s\n", PACKAGE_VERSION); exit(0);
+		case 'V': version(); exit(0);
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(3);
 		}
@@ -87,9 +98,12 @@ parse_options(int argc, char **argv, struct options *o)
 	}
 }
 
-/* Without -c a missing default file means "all defaults". */
+/*
+ * Without -c a missing default file means "all defaults", said aloud: the
+ * daemon logs it, --check-config prints it (corediagd(8), FILES).
+ */
 static struct cd_config *
-load_config(const struct options *o)
+load_config(struct options *o)
 {
 	struct cd_config	*cfg = NULL;
 	char			 err[512];
@@ -99,6 +113,7 @@ load_config(const struct options *o)
 	if (rc == -ENOENT && !o->config_given) {
 		if ((cfg = cd_config_new_default()) == NULL)
 			fatalx("out of memory");
+		o->config_missing = true;
 		return cfg;
 	}
 	if (rc < 0) {
@@ -134,6 +149,9 @@ run_daemon(struct cd_daemon *d, const struct options *o)
 
 	log_init(d->cfg->syslog.ident, d->cfg->syslog.facility,
 	    o->foreground, o->verbose);
+	if (o->config_missing)
+		log_warnx("%s: no such file: running on built-in defaults",
+		    o->config);
 	if (cd_daemon_start(d, err, sizeof(err)) < 0)
 		fatalx("cannot start: %s", err);
 	if (give_socket(d, err, sizeof(err)) < 0 ||
@@ -169,7 +187,11 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	cfg = load_config(&o);
 	if (o.mode == MODE_CHECK) {
-		printf("%s: configuration OK\n", o.config);
+		if (o.config_missing)
+			printf("%s: no such file: the built-in defaults apply\n",
+			    o.config);
+		else
+			printf("%s: configuration OK\n", o.config);
 		cd_config_free(cfg);
 		return 0;
 	}

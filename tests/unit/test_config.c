@@ -234,7 +234,7 @@ test_defaults(void **state)
 	assert_string_equal(c->sniff.internet_test_host, "8.8.8.8");
 	assert_int_equal(c->sniff.internet_test_port, 53);
 	assert_int_equal(c->sniff.snaplen, 512);
-	assert_string_equal(c->status.socket, "/run/corediagd/status.sock");
+	assert_string_equal(c->status.socket, CD_STATUS_DEFAULT_SOCKET);
 	assert_int_equal(c->status.mode, 0660);
 	assert_string_equal(c->status.group, "corediag");
 	assert_int_equal(c->status.max_clients, 256);
