@@ -1,5 +1,5 @@
 /*
- * SPEC.md's finding catalogue: each ID's severity and the advice of the
+ * corediagd(8)'s finding catalogue: each ID's severity and the advice of the
  * Spark troubleshooting guide.  A raise may override either.
  */
 #include "config.h"

@@ -76,7 +76,7 @@ struct cd_findings {
 	void			*watcher_arg;
 };
 
-/* The catalogue of SPEC.md's finding IDs (catalogue.c). */
+/* The catalogue of finding IDs (catalogue.c; corediagd(8), FINDINGS). */
 struct cd_catalogue_entry {
 	const char		*id;
 	enum cd_severity	 severity;

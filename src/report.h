@@ -1,5 +1,5 @@
 /*
- * The report: findings, devices and probes as SPEC.md's JSON, and the human
+ * The report: findings, devices and probes as corediagd-json(7), and the human
  * text that corediagd-ctl, --once and --read print from that same JSON.
  */
 #ifndef CD_REPORT_H

@@ -3,7 +3,7 @@
  * list out.  It recognises Spark Cores (by MAC OUI, by the presence
  * packet, or by a TCP cloud session that starts with the 40-byte nonce),
  * follows each through DHCP, DNS and its cloud session, and raises and
- * clears the core.* findings of SPEC.md with the evidence.
+ * clears the core.* findings of corediagd(8) with the evidence.
  *
  * Time is what the caller says: the packets' own timestamps (the capture's
  * clock for --read) and cd_tracker_tick() for the timeouts.  The live

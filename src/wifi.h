@@ -1,5 +1,5 @@
 /*
- * The Wi-Fi inspection (issue 6): what the kernel (nl80211) and the access
+ * The Wi-Fi inspection: what the kernel (nl80211) and the access
  * point's configuration (hostapd.conf, OpenWrt UCI) say about the networks
  * a Core must join, and the wifi.* findings drawn from them.
  *

@@ -1,5 +1,5 @@
 /*
- * The Wi-Fi checks: each wifi.* finding of SPEC.md, decided on one network
+ * The Wi-Fi checks: each wifi.* finding of corediagd(8), decided on one network
  * (both views of it, see wifi_int.h) or on all of them, with the setting
  * seen and where it was read as the evidence.
  */

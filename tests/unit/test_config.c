@@ -1,7 +1,7 @@
 #include "config.h"
 
 /*
- * The configuration loader: every default against SPEC.md, every error
+ * The configuration loader: every default of corediagd.yaml(5), every error
  * class with its exact FILE:LINE:COLUMN, each value type, and inputs that
  * must never crash it.  Fixtures live in TEST_SRCDIR/config/.
  */
@@ -191,7 +191,7 @@ assert_fixture_is_default(const char *name)
 
 /* ---- defaults --------------------------------------------------------- */
 
-/* Each value as SPEC.md's Configuration section writes it. */
+/* Each value as corediagd.yaml(5) writes it. */
 static void
 test_defaults(void **state)
 {

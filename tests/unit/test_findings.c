@@ -233,7 +233,7 @@ test_cleared_are_bounded(void **state)
 	cd_findings_free(&fs);
 }
 
-/* Every ID of SPEC.md's catalogue is known, with SPEC's severity. */
+/* Every ID of corediagd(8)'s FINDINGS is known, with its severity. */
 static void
 test_catalogue_matches_spec(void **state)
 {
