@@ -128,7 +128,7 @@ trk_arp(struct cd_tracker *t, const struct cd_pkt *p)
 	if (c == NULL)
 		return;
 	if (trk_arp_is_fresh(a))
-		trk_restart(t, c, p->ts_ms, "an ARP probe or announcement");
+		trk_restart(t, c, p->ts_ms, "an ARP probe");
 	trk_core_ip(t, c, AF_INET, a->spa, p->ts_ms);
 	trk_touch(t, c, p->ts_ms);
 }

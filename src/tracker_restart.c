@@ -5,15 +5,13 @@
  *
  * - an 18-byte message of the Core is a ping only after the Core's idle
  *   period: its empty acknowledgements are 18 bytes too (AES padding);
- * - a fresh DHCP exchange or an ARP probe or announcement of a Core ends
+ * - a fresh DHCP exchange or an ARP probe of a Core ends
  *   its cloud sessions without a verdict: it restarted, it did not lose
  *   its keepalive;
  * - sessions separated by restarts, up to CD_TRACKER_FLASH_RESTARTS of
  *   them within the loop window, are a flash cycle, not a reconnect loop.
  */
 #include "config.h"
-
-#include <string.h>
 
 #include "log.h"
 #include "tracker_int.h"
@@ -34,11 +32,14 @@ trk_dhcp_is_fresh(const struct cd_dhcp *d)
 	    (d->msg_type == CD_DHCPREQUEST && cd_get32(d->ciaddr) == 0);
 }
 
-/* An ARP probe (sender 0.0.0.0) or announcement (sender = target). */
+/*
+ * An ARP probe (sender 0.0.0.0): an address being taken up.  Not an
+ * announcement: some stacks repeat those while they run.
+ */
 bool
 trk_arp_is_fresh(const struct cd_arp *a)
 {
-	return cd_get32(a->spa) == 0 || memcmp(a->spa, a->tpa, 4) == 0;
+	return cd_get32(a->spa) == 0;
 }
 
 static unsigned

@@ -418,7 +418,7 @@ test_no_restart_keepalive_lost(void **state)
 	assert_detail(e, "core.keepalive_lost", "opened a new session");
 }
 
-/* An ARP probe is a restart too; a renewal (ciaddr set) is not. */
+/* An ARP probe is a restart too; a renewal or an announcement is not. */
 static void
 test_restart_by_arp_not_renewal(void **state)
 {
@@ -428,6 +428,7 @@ test_restart_by_arp_not_renewal(void **state)
 
 	seg(&c, true, T0 + 30000, PA, 18);
 	dhcp(e, T0 + 31000, 3, &renew);
+	arp(e, T0 + 31500, CORE_IP, CORE_IP);	/* an announcement: no */
 	assert_string_equal(device_field(e, true), "online");
 	arp(e, T0 + 42000, "0.0.0.0", CORE_IP);
 	(void)online(e, 40002, T0 + 45000);
