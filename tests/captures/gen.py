@@ -658,13 +658,18 @@ def nak_at_end(net):
                                            "capture ended, 2 s after the first request"})
 
 
+def syns_then_end(net, dst, n, tail):
+    """The Core's n unanswered SYNs to dst, the capture ending tail s later."""
+    core = Host(net, CORE, CORE_IP)
+    boot(net, core)
+    Conn(net, core, dst[0], dst[1]).syns(n)
+    net.wait(tail)
+
+
 @capture
 def syns_at_end(net):
     """Three unanswered SYNs, the capture ends 6 s after the first."""
-    core = Host(net, CORE, CORE_IP)
-    boot(net, core)
-    Conn(net, core, CLOUD_IP, 5683).syns(3)
-    net.wait(3)
+    syns_then_end(net, (CLOUD_IP, 5683), 3, 3)
     return expect(2, ["core.cloud_blocked@" + SUBJ], ["core.cloud_ok"],
                   detail={"core.cloud_blocked": "3 SYNs to 198.18.100.10:5683 over 3 s, no "
                                                 "answer until the capture ended, 6 s after "
@@ -674,10 +679,7 @@ def syns_at_end(net):
 @capture
 def inettest_syns_at_end(net):
     """The internet test's three SYNs, cut short by the end of the capture."""
-    core = Host(net, CORE, CORE_IP)
-    boot(net, core)
-    Conn(net, core, INETTEST[0], INETTEST[1]).syns(3)
-    net.wait(1)
+    syns_then_end(net, INETTEST, 3, 1)
     return expect(1, ["core.internet_test_blocked@" + SUBJ], ["core.cloud_blocked"],
                   detail={"core.internet_test_blocked": "3 SYNs over 3 s, no answer until "
                                                         "the capture ended, 4 s after the "
@@ -687,10 +689,7 @@ def inettest_syns_at_end(net):
 @capture
 def one_syn_at_end(net):
     """Never on a single packet: one SYN, then the capture ends."""
-    core = Host(net, CORE, CORE_IP)
-    boot(net, core)
-    Conn(net, core, CLOUD_IP, 5683).syns(1)
-    net.wait(2)
+    syns_then_end(net, (CLOUD_IP, 5683), 1, 2)
     return expect(0, ["core.seen@" + SUBJ], ["severity>=warning"])
 
 
@@ -739,22 +738,6 @@ def reflash(net):
     net.wait(2)
     return expect(0, ["core.cloud_ok@" + SUBJ],
                   ["core.reconnect_loop", "core.keepalive_lost", "severity>=warning"])
-
-
-@capture
-def reconnect_no_restart(net):
-    """The same three quick sessions without restarts are a loop."""
-    core = Host(net, CORE, CORE_IP)
-    boot(net, core)
-    for _ in range(3):
-        c = Conn(net, core, CLOUD_IP, 5683)
-        c.open()
-        c.handshake()
-        net.wait(3)
-        c.cloud_closes("RA")
-        net.wait(2)
-    return expect(1, ["core.reconnect_loop@" + SUBJ],
-                  detail={"core.reconnect_loop": "3 cloud sessions within"})
 
 
 @capture
