@@ -693,16 +693,13 @@ def one_syn_at_end(net):
     return expect(0, ["core.seen@" + SUBJ], ["severity>=warning"])
 
 
-@capture
-def ack_then_reboot(net):
-    """The Core acknowledges a request (18 bytes, no answer), loses power
-    mid-session (no FIN) and comes back with a fresh DHCP exchange."""
+def reboot_after(net, last):
+    """A session whose last message is last(c); then the Core loses power
+    (no FIN) and comes back with a fresh DHCP exchange and a new session."""
     core = Host(net, CORE, CORE_IP)
     boot(net, core)
     c = online(net, core, pings=1)
-    net.wait(5)
-    c.cloud_sends(50)           # a request of the cloud
-    c.core_sends(18)            # the Core's empty acknowledgement
+    last(c)
     net.wait(14)                # power off, booting, joining the Wi-Fi
     xid = net.rnd.getrandbits(32)
     lease = [("server_id", ROUTER_IP), ("subnet_mask", "255.255.255.0"),
@@ -714,6 +711,31 @@ def ack_then_reboot(net):
     dns(net, core, CLOUD_NAME)
     online(net, core, pings=0)  # ends before a ping could clear a wrong verdict
     net.wait(2)
+
+
+def ack(c):
+    c.net.wait(5)
+    c.cloud_sends(50)           # a request of the cloud
+    c.core_sends(18)            # the Core's empty acknowledgement: no ping
+
+
+def lost_ping(c):
+    c.net.wait(15)
+    c.core_sends(18)            # a ping; power goes before the answer comes
+
+
+@capture
+def ack_then_reboot(net):
+    """An 18-byte acknowledgement is no ping: nothing awaits an answer."""
+    reboot_after(net, ack)
+    return expect(0, ["core.seen@" + SUBJ], ["severity>=warning"],
+                  devices={CORE: dict(state="online")})
+
+
+@capture
+def ping_then_reboot(net):
+    """A ping unanswered when the Core restarts: a restart, no keepalive loss."""
+    reboot_after(net, lost_ping)
     return expect(0, ["core.seen@" + SUBJ], ["severity>=warning"],
                   devices={CORE: dict(state="online")})
 
