@@ -53,6 +53,19 @@ restarts_within(const struct trk_core *c, int64_t now)
 	return n;
 }
 
+/* No session since the last restart: a boot's DHCP and ARP count once. */
+static bool
+same_boot(const struct trk_core *c)
+{
+	int64_t last_start;
+
+	if (c->nrestarts == 0)
+		return false;
+	last_start = c->nstarts == 0 ? INT64_MIN :
+	    c->starts[(c->nstarts - 1) % CD_TRACKER_LOOP_SESSIONS];
+	return c->restarts[(c->nrestarts - 1) % TRK_MAX_RESTARTS] >= last_start;
+}
+
 /*
  * The Core restarted: its cloud sessions are over, none of them judged
  * (an unanswered 18-byte message before a restart is no keepalive loss),
@@ -79,8 +92,10 @@ trk_restart(struct cd_tracker *t, struct trk_core *c, int64_t now,
 		s->ping_out = false;
 		s->last = now;
 	}
-	c->restarts[c->nrestarts % TRK_MAX_RESTARTS] = now;
-	c->nrestarts++;
+	if (!same_boot(c)) {
+		c->restarts[c->nrestarts % TRK_MAX_RESTARTS] = now;
+		c->nrestarts++;
+	}
 	if (!ended)
 		return;
 	log_debug("tracker: %s restarted (%s): its cloud session ended "

@@ -447,6 +447,7 @@ test_flash_cycle_not_loop(void **state)
 	for (int i = 0; i < 3; i++, t += 20000) {
 		(void)online(e, (uint16_t)(40001 + i), t);
 		boot(e, t + 15000);
+		arp(e, t + 15200, "0.0.0.0", CORE_IP);	/* the same boot */
 	}
 	(void)online(e, 40010, t);
 	assert_false(active(e, "core.reconnect_loop"));
