@@ -8,7 +8,8 @@
 One capture per core.* finding, and healthy, noisy, VLAN, cooked (SLL v1
 and v2, with the duplicate copies `tcpdump -i any` records), pcapng (with
 and without the drop statistics dumpcap writes at the end), IPv6, damaged
-and garbage variants.  Packets are built with scapy (Debian's
+and garbage variants; captures that stop before a timeout (judged only on
+decisive evidence), and a Core restarting or reflashed mid-session.  Packets are built with scapy (Debian's
 python3-scapy); the files are written here (pcap and pcapng by hand, so a
 record can be cut short on purpose).  NAME.json holds the expectation
 check.py compares the report with: exit code, findings active and not,
