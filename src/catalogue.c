@@ -76,6 +76,8 @@ const struct cd_catalogue_entry cd_catalogue[] = {
 	{ "core.internet_test_blocked", W,
 	  "allow the Core's TCP connection to 8.8.8.8 port 53, or it reports 'no internet' wrongly" },
 	{ "core.cloud_ok", I, NULL },
+	{ "core.dhcp_other_server", W,
+	  "keep one DHCP server on the LAN (see dhcp.multiple_servers): the Core took its address from a second one, often a second router or an access point" },
 	{ "sniff.drops", W,
 	  "the capture dropped packets: findings may be incomplete; lower sniff.snaplen or the load on the router" },
 	{ NULL, CD_SEV_INFO, NULL },

@@ -2,8 +2,10 @@
  * --read: a capture file analysed offline.  Every record goes through the
  * path the live capture uses (decode, then the Core tracker) with the
  * file's own packet times as the clock; at the end the timeouts still
- * pending are judged at the last packet's time, so a file gives the same
- * findings however fast and whenever it is read.
+ * pending are judged at the last packet's time, and the exchanges the
+ * capture cut short are judged when their evidence is decisive already
+ * (cd_tracker_end), so a file gives the same findings however fast and
+ * whenever it is read.
  *
  * No capture filter is applied: the tracker ignores what the live filter
  * would have dropped, and every record is decoded, so damage anywhere in
@@ -200,7 +202,7 @@ cd_offline_report(struct cd_daemon *d, struct pcap *p, const char *name)
 	}
 	end = cap.packets > 0 ? cap.last_ms : cd_now_ms();
 	if (cap.packets > 0)
-		cd_tracker_tick(cap.trk, cap.last_ms);
+		cd_tracker_end(cap.trk, cap.last_ms);
 	cd_tracker_free(cap.trk);
 	dropped = file_drops(d, p, end);
 	doc = cd_report_json(&d->findings, &d->state, d->host, end);

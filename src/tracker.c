@@ -49,6 +49,8 @@ static const struct {
 	    "the Core's internet test connection fails" },
 	[F_CLOUD_OK] = { "core.cloud_ok",
 	    "the Core is connected to the cloud" },
+	[F_OTHER_DHCP] = { "core.dhcp_other_server",
+	    "the Core has its address from another DHCP server" },
 };
 
 static const char *const state_names[] = {
@@ -243,6 +245,18 @@ trk_set_state(struct trk_core *c, enum trk_state s)
 	c->state = s;
 }
 
+/*
+ * A vendor prefix alone is a hint (many Texas Instruments radios share
+ * the Core's): core.seen says so until a session or a presence confirms.
+ */
+static const char *
+trk_summary(const struct trk_core *c, enum trk_finding f)
+{
+	if (f == F_SEEN && c->by == BY_OUI)
+		return "a device with a Spark Core's vendor prefix is on the LAN";
+	return trk_findings[f].summary;
+}
+
 void
 trk_raise(struct cd_tracker *t, struct trk_core *c, enum trk_finding f,
     int64_t now, const char *fmt, ...)
@@ -257,7 +271,7 @@ trk_raise(struct cd_tracker *t, struct trk_core *c, enum trk_finding f,
 	memset(&spec, 0, sizeof(spec));
 	spec.id = trk_findings[f].id;
 	spec.subject = c->subject;
-	spec.summary = trk_findings[f].summary;
+	spec.summary = trk_summary(c, f);
 	spec.detail = detail;
 	spec.severity = CD_SEV_DEFAULT;
 	spec.source = CD_SRC_SNIFF;
@@ -280,7 +294,9 @@ void
 trk_seen_update(struct cd_tracker *t, struct trk_core *c, int64_t now)
 {
 	static const char *const how[] = {
-		[BY_OUI] = "its MAC's vendor prefix (OUI)",
+		[BY_OUI] = "its MAC's vendor prefix (OUI) alone, not yet "
+		    "confirmed by a cloud session or a presence announcement "
+		    "(other Texas Instruments radios share these prefixes)",
 		[BY_SESSION] = "its cloud session (the 40-byte nonce)",
 		[BY_PRESENCE] = "its presence announcement",
 	};
@@ -477,6 +493,16 @@ cd_tracker_tick(struct cd_tracker *t, int64_t now)
 	if ((d = trk_cand_tick(t, now)) < next)
 		next = d;
 	t->next_deadline = next;
+}
+
+void
+cd_tracker_end(struct cd_tracker *t, int64_t now)
+{
+	cd_tracker_tick(t, now);
+	for (size_t i = 0; i < t->ncores; i++) {
+		trk_lan_end(t, t->cores[i], t->now);
+		trk_tcp_end(t, t->cores[i], t->now);
+	}
 }
 
 int64_t

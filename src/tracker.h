@@ -38,6 +38,16 @@
 #define CD_TRACKER_SYN_TIMEOUT_MS	8000	/* the Core's connect timeout */
 #define CD_TRACKER_PING_TIMEOUT_MS	10000	/* the Core's ping timeout */
 #define CD_TRACKER_PING_MIN_MS		1000	/* unanswered this long, then closed */
+/*
+ * The Core pings after 15 s without receiving anything; its other 18-byte
+ * messages (empty acknowledgements, "chunk missed") come sooner.  A second
+ * less, for the capture seeing the cloud's last message before the Core.
+ */
+#define CD_TRACKER_PING_IDLE_MS		14000
+/* Restarts within the loop window that are a flash cycle, not a loop. */
+#define CD_TRACKER_FLASH_RESTARTS	3
+/* SYNs unanswered that are decisive when a capture ends before 8 s. */
+#define CD_TRACKER_END_SYNS		3
 #define CD_TRACKER_ALIVE_MS		20000	/* handshake done, still up: ok */
 #define CD_TRACKER_LOOP_WINDOW_MS	(10 * 60 * 1000)
 #define CD_TRACKER_LOOP_SESSIONS	3
@@ -80,6 +90,12 @@ void	cd_tracker_set_lan(struct cd_tracker *t, const uint8_t net[4],
 void	cd_tracker_packet(struct cd_tracker *t, const struct cd_pkt *pkt);
 /* Judge every timeout due at or before now (ms since the epoch). */
 void	cd_tracker_tick(struct cd_tracker *t, int64_t now);
+/*
+ * The capture ended at now (--read): judge the exchanges still pending
+ * whose evidence is decisive already (a DHCPNAK never followed by an ACK,
+ * CD_TRACKER_END_SYNS unanswered SYNs), saying that the capture ended.
+ */
+void	cd_tracker_end(struct cd_tracker *t, int64_t now);
 /* When the next timeout falls due, or INT64_MAX. */
 int64_t	cd_tracker_next_deadline(const struct cd_tracker *t);
 

@@ -24,6 +24,7 @@
 #define TRK_SESSKEY_LEN	384
 #define TRK_HELLO_LEN	18
 #define TRK_NEVER	INT64_MAX
+#define TRK_MAX_RESTARTS 4	/* restarts remembered per Core */
 
 enum trk_finding {
 	F_SEEN,
@@ -39,6 +40,7 @@ enum trk_finding {
 	F_LOOP,
 	F_INETTEST,
 	F_CLOUD_OK,
+	F_OTHER_DHCP,
 	F_COUNT
 };
 
@@ -110,6 +112,7 @@ struct trk_sess {
 	unsigned	syns;
 	int64_t		first_syn, last_syn;
 	int64_t		start, last, hs_time, ping_t;
+	int64_t		last_srx;	/* the cloud's last payload (or first seen) */
 };
 
 struct trk_core {
@@ -134,6 +137,13 @@ struct trk_core {
 	int64_t		 starts[CD_TRACKER_LOOP_SESSIONS]; /* ring */
 	unsigned	 nstarts;
 	uint32_t	 raised;	/* bit per enum trk_finding */
+	/* Its lease's server and DNS server (option 6), when an ACK was seen. */
+	uint8_t		 lease_server[4];
+	bool		 has_lease_dns;
+	uint8_t		 lease_dns[4];
+	/* Restarts (fresh DHCP or ARP), for the flash-cycle rule. */
+	int64_t		 restarts[TRK_MAX_RESTARTS];	/* ring */
+	unsigned	 nrestarts;
 };
 
 /* A TCP session to cloud.port of a host not (yet) known to be a Core. */
@@ -200,6 +210,15 @@ void	trk_dns(struct cd_tracker *t, struct trk_core *c, enum trk_dir dir,
 void	trk_core_ip(struct cd_tracker *t, struct trk_core *c, int af,
 	    const uint8_t *ip, int64_t now);
 int64_t	trk_lan_tick(struct cd_tracker *t, struct trk_core *c, int64_t now);
+void	trk_lan_end(struct cd_tracker *t, struct trk_core *c, int64_t now);
+
+/* tracker_restart.c */
+bool	trk_is_ping(const struct trk_sess *s, size_t len, int64_t now);
+void	trk_restart(struct cd_tracker *t, struct trk_core *c, int64_t now,
+	    const char *why);
+bool	trk_dhcp_is_fresh(const struct cd_dhcp *d);
+bool	trk_arp_is_fresh(const struct cd_arp *a);
+bool	trk_loop_restarted(const struct trk_core *c, int64_t now);
 
 /* tracker_tcp.c */
 void	trk_tcp(struct cd_tracker *t, struct trk_core *c, enum trk_dir dir,
@@ -209,5 +228,6 @@ void	trk_icmp(struct cd_tracker *t, struct trk_core *c,
 	    const struct cd_pkt *p);
 int64_t	trk_tcp_tick(struct cd_tracker *t, struct trk_core *c, int64_t now);
 int64_t	trk_cand_tick(struct cd_tracker *t, int64_t now);
+void	trk_tcp_end(struct cd_tracker *t, struct trk_core *c, int64_t now);
 
 #endif

@@ -32,6 +32,29 @@ prefixlen(uint32_t mask)
 	return n;
 }
 
+/*
+ * An address leased by DHCP outside the LAN's subnet came from another
+ * DHCP server (a second router, an access point): not a static address.
+ */
+static bool
+other_server_check(struct cd_tracker *t, struct trk_core *c, bool outside,
+    const char *ip, const char *net, int64_t now)
+{
+	char srv[16];
+
+	if (!outside || !c->leased || memcmp(c->lease_ip, c->addr.ip, 4) != 0) {
+		trk_clear(t, c, F_OTHER_DHCP, now);
+		return false;
+	}
+	ip4str(c->lease_server, srv);
+	trk_clear(t, c, F_STATIC_IP, now);
+	trk_raise(t, c, F_OTHER_DHCP, now, "uses %s, leased by the DHCP "
+	    "server %s, outside the LAN's subnet %s/%u (learned from %s): "
+	    "see dhcp.multiple_servers", ip, srv, net, prefixlen(t->lan_mask),
+	    t->lan_from);
+	return true;
+}
+
 /* core.static_ip: outside the LAN's subnet, or not the address leased. */
 static void
 static_check(struct cd_tracker *t, struct trk_core *c, int64_t now)
@@ -39,17 +62,21 @@ static_check(struct cd_tracker *t, struct trk_core *c, int64_t now)
 	char	ip[16], net[16], lease[16];
 	uint8_t	nb[4];
 	uint32_t a;
+	bool	outside;
 
 	if (c->addr.af != AF_INET)
 		return;
 	a = cd_get32(c->addr.ip);
 	ip4str(c->addr.ip, ip);
-	if (t->lan_known && (a & t->lan_mask) != t->lan_net) {
-		nb[0] = t->lan_net >> 24;
-		nb[1] = t->lan_net >> 16;
-		nb[2] = t->lan_net >> 8;
-		nb[3] = t->lan_net;
-		ip4str(nb, net);
+	nb[0] = t->lan_net >> 24;
+	nb[1] = t->lan_net >> 16;
+	nb[2] = t->lan_net >> 8;
+	nb[3] = t->lan_net;
+	ip4str(nb, net);
+	outside = t->lan_known && (a & t->lan_mask) != t->lan_net;
+	if (other_server_check(t, c, outside, ip, net, now))
+		return;
+	if (outside) {
 		trk_raise(t, c, F_STATIC_IP, now, "uses %s, outside the LAN's "
 		    "subnet %s/%u (learned from %s)", ip, net,
 		    prefixlen(t->lan_mask), t->lan_from);
@@ -100,6 +127,8 @@ trk_arp(struct cd_tracker *t, const struct cd_pkt *p)
 		c = trk_identify(t, a->sha, BY_OUI, p->ts_ms);
 	if (c == NULL)
 		return;
+	if (trk_arp_is_fresh(a))
+		trk_restart(t, c, p->ts_ms, "an ARP probe");
 	trk_core_ip(t, c, AF_INET, a->spa, p->ts_ms);
 	trk_touch(t, c, p->ts_ms);
 }
@@ -127,8 +156,10 @@ learn_lan(struct cd_tracker *t, const struct cd_dhcp *d)
 		static_check(t, t->cores[i], t->now);
 }
 
+/* until: "" while live, or how the end of a capture reads in the evidence. */
 static void
-dhcp_judge(struct cd_tracker *t, struct trk_core *c, int64_t now)
+dhcp_judge(struct cd_tracker *t, struct trk_core *c, int64_t now,
+    const char *until)
 {
 	struct trk_dhcp	*x = &c->dhcp;
 	char		 srv[16];
@@ -138,8 +169,8 @@ dhcp_judge(struct cd_tracker *t, struct trk_core *c, int64_t now)
 	x->judged = true;
 	if (x->naks > 0)
 		trk_raise(t, c, F_NO_LEASE, now, "%u DISCOVERs, %u REQUESTs "
-		    "over %lld s: DHCPNAK from %s, no ACK", x->discovers,
-		    x->requests, span, srv);
+		    "over %lld s: DHCPNAK from %s, no ACK%s", x->discovers,
+		    x->requests, span, srv, until);
 	else if (x->offers > 0)
 		trk_raise(t, c, F_NO_LEASE, now, "%u DISCOVERs, %u REQUESTs "
 		    "over %lld s: offer from %s, no ACK", x->discovers,
@@ -159,6 +190,8 @@ dhcp_client(struct cd_tracker *t, struct trk_core *c, const struct cd_dhcp *d,
 	    x->last_xid == d->xid && now - x->last < TRK_DUP_MS)
 		return;
 	if (!x->pending) {
+		if (trk_dhcp_is_fresh(d))
+			trk_restart(t, c, now, "a fresh DHCP exchange");
 		memset(x, 0, sizeof(*x));
 		x->pending = true;
 		x->start = now;
@@ -175,7 +208,7 @@ dhcp_client(struct cd_tracker *t, struct trk_core *c, const struct cd_dhcp *d,
 	if (cd_get32(d->ciaddr) == 0)
 		trk_set_state(c, ST_DHCP);
 	if (x->judged)
-		dhcp_judge(t, c, now);
+		dhcp_judge(t, c, now, "");
 }
 
 static void
@@ -188,6 +221,10 @@ dhcp_ack(struct cd_tracker *t, struct trk_core *c, const struct cd_dhcp *d,
 		return;
 	c->leased = true;
 	memcpy(c->lease_ip, d->yiaddr, 4);
+	memcpy(c->lease_server, d->has_server_id ? d->server_id : d->siaddr, 4);
+	c->has_lease_dns = d->n_dns > 0;
+	if (d->n_dns > 0)
+		memcpy(c->lease_dns, d->dns[0], 4);
 	if (c->state == ST_DHCP)
 		trk_set_state(c, ST_DNS);
 	trk_core_ip(t, c, AF_INET, d->yiaddr, now);
@@ -269,6 +306,29 @@ dns_slot(struct trk_core *c)
 	return oldest;
 }
 
+/*
+ * A query to the CC3000's bogus server: that fault alone, compared with
+ * the server DHCP gave the Core; the query's failure is its consequence,
+ * not a second finding about the router's DNS.
+ */
+static void
+bad_dns(struct cd_tracker *t, struct trk_core *c, const struct cd_dns *q,
+    int64_t now)
+{
+	char given[64], ip[16];
+
+	if (c->has_lease_dns) {
+		ip4str(c->lease_dns, ip);
+		snprintf(given, sizeof(given), "%s (DHCP option 6)", ip);
+	} else
+		snprintf(given, sizeof(given), "unknown (no DHCP lease of it "
+		    "seen)");
+	c->bad_dns = true;
+	trk_raise(t, c, F_BAD_DNS, now, "DNS query for %s sent to 76.83.0.0; "
+	    "the server DHCP gave it: %s", q->has_question ? q->qname : "?",
+	    given);
+}
+
 static void
 dns_query(struct cd_tracker *t, struct trk_core *c, const struct cd_pkt *p,
     const struct cd_dns *q)
@@ -276,10 +336,10 @@ dns_query(struct cd_tracker *t, struct trk_core *c, const struct cd_pkt *p,
 	struct trk_dnsq *s;
 
 	if (p->af == AF_INET && cd_get32(p->dst_ip) == BAD_DNS_SERVER) {
-		c->bad_dns = true;
-		trk_raise(t, c, F_BAD_DNS, p->ts_ms, "DNS query for %s sent "
-		    "to 76.83.0.0", q->has_question ? q->qname : "?");
-	} else if (c->bad_dns) {
+		bad_dns(t, c, q, p->ts_ms);
+		return;
+	}
+	if (c->bad_dns) {
 		c->bad_dns = false;
 		trk_clear(t, c, F_BAD_DNS, p->ts_ms);
 	}
@@ -379,7 +439,7 @@ trk_lan_tick(struct cd_tracker *t, struct trk_core *c, int64_t now)
 	if (c->dhcp.pending && !c->dhcp.judged) {
 		due = c->dhcp.start + CD_TRACKER_DHCP_TIMEOUT_MS;
 		if (due <= now)
-			dhcp_judge(t, c, due);
+			dhcp_judge(t, c, due, "");
 		else
 			next = due;
 	}
@@ -399,4 +459,20 @@ trk_lan_tick(struct cd_tracker *t, struct trk_core *c, int64_t now)
 		s->used = false;
 	}
 	return next;
+}
+
+/*
+ * The capture ended: a DHCPNAK never followed by an ACK is decisive
+ * already; an exchange without one waits for its timeout.
+ */
+void
+trk_lan_end(struct cd_tracker *t, struct trk_core *c, int64_t now)
+{
+	char until[80];
+
+	if (!c->dhcp.pending || c->dhcp.judged || c->dhcp.naks == 0)
+		return;
+	snprintf(until, sizeof(until), " until the capture ended, %lld s "
+	    "after the first request", trk_secs(now - c->dhcp.start));
+	dhcp_judge(t, c, now, until);
 }

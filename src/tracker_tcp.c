@@ -106,10 +106,13 @@ fail_add(struct trk_fail *f, const struct trk_sess *s, unsigned n,
 	f->port = s->srv_port;
 }
 
-/* SYNs without an answer until the Core's connect timeout. */
+/*
+ * SYNs without an answer until the Core's connect timeout, or until the
+ * capture ended (until: how that reads in the evidence).
+ */
 static void
 sess_unanswered(struct cd_tracker *t, struct trk_core *c, struct trk_sess *s,
-    int64_t now)
+    int64_t now, const char *until)
 {
 	struct trk_fail	*f = s->kind == K_CLOUD ? &c->blocked : &c->inet;
 	char		 ip[64];
@@ -118,12 +121,13 @@ sess_unanswered(struct cd_tracker *t, struct trk_core *c, struct trk_sess *s,
 	trk_ipstr(&f->peer, ip, sizeof(ip));
 	if (s->kind == K_CLOUD) {
 		trk_raise(t, c, F_BLOCKED, now, "%u SYNs to %s:%u over %lld s, "
-		    "no answer", f->n, ip, f->port, trk_secs(f->last - f->first));
+		    "no answer%s", f->n, ip, f->port, trk_secs(f->last - f->first),
+		    until);
 		cloud_down(t, c, s, now);
 	} else
 		trk_raise(t, c, F_INETTEST, now, "TCP connect to %s:%u: %u "
-		    "SYNs over %lld s, no answer", ip, f->port, s->syns,
-		    trk_secs(s->last_syn - s->first_syn));
+		    "SYNs over %lld s, no answer%s", ip, f->port, s->syns,
+		    trk_secs(s->last_syn - s->first_syn), until);
 	s->used = false;
 }
 
@@ -153,6 +157,10 @@ loop_check(struct cd_tracker *t, struct trk_core *c, int64_t now)
 {
 	int64_t oldest;
 
+	if (trk_loop_restarted(c, now)) {	/* a flash cycle: start afresh */
+		memset(c->starts, 0, sizeof(c->starts));
+		c->nstarts = 0;
+	}
 	c->starts[c->nstarts % CD_TRACKER_LOOP_SESSIONS] = now;
 	c->nstarts++;
 	if (c->nstarts < CD_TRACKER_LOOP_SESSIONS)
@@ -205,6 +213,8 @@ handshake_done(struct cd_tracker *t, struct trk_core *c, struct trk_sess *s,
 {
 	s->hs_done = true;
 	s->hs_time = now;
+	/* A completed handshake confirms what a vendor prefix suggested. */
+	(void)trk_identify(t, c->mac, BY_SESSION, now);
 	trk_clear(t, c, F_HS_REJECTED, now);
 	trk_clear(t, c, F_KEY_MISMATCH, now);
 	trk_set_state(c, ST_ONLINE);
@@ -217,7 +227,7 @@ keepalive(struct cd_tracker *t, struct trk_core *c, struct trk_sess *s,
     enum trk_dir dir, size_t len, int64_t now)
 {
 	if (dir == DIR_FROM_CORE) {
-		if (len == TRK_HELLO_LEN && !s->ping_out) {
+		if (!s->ping_out && trk_is_ping(s, len, now)) {
 			s->ping_out = true;
 			s->ping_t = now;
 		}
@@ -318,6 +328,8 @@ sess_packet(struct cd_tracker *t, struct trk_core *c, struct trk_sess *s,
 		else
 			return;
 	}
+	if (p->payload_len > 0 && dir == DIR_TO_CORE)
+		s->last_srx = p->ts_ms;
 	if (p->payload_len > 0)
 		sess_bytes(t, c, s, dir, p);
 	if (p->tcp_flags & (CD_TCP_FIN | CD_TCP_RST))
@@ -357,7 +369,7 @@ sess_syn(struct cd_tracker *t, struct trk_core *c, struct trk_sess *s,
 		return;
 	}
 	if (s != NULL && s->phase == P_SYN)	/* port reused: judge it */
-		sess_unanswered(t, c, s, now);
+		sess_unanswered(t, c, s, now, "");
 	if (kind == K_CLOUD)
 		abandon_pinged(t, c, now);
 	if (s == NULL || s->used)
@@ -395,7 +407,7 @@ sess_midstream(struct trk_core *c, const struct trk_addr *srv,
 	s->srv = *srv;
 	s->srv_port = srv_port;
 	s->core_port = core_port;
-	s->start = s->last = s->hs_time = now;
+	s->start = s->last = s->hs_time = s->last_srx = now;
 	trk_set_state(c, ST_ONLINE);
 	return s;
 }
@@ -476,7 +488,7 @@ trk_tcp_tick(struct cd_tracker *t, struct trk_core *c, int64_t now)
 			continue;
 		}
 		if (s->phase == P_SYN)
-			sess_unanswered(t, c, s, due);
+			sess_unanswered(t, c, s, due, "");
 		else if (s->phase == P_OPEN && s->hs_done && !s->alive &&
 		    due == s->hs_time + CD_TRACKER_ALIVE_MS) {
 			sess_alive(t, c, s, due, "the session stayed up");
@@ -612,4 +624,26 @@ trk_cand_tick(struct cd_tracker *t, int64_t now)
 			t->cand[i].used = false;
 	/* Nothing to judge: a candidate that expires just goes. */
 	return TRK_NEVER;
+}
+
+/*
+ * The capture ended: a connect with CD_TRACKER_END_SYNS SYNs and no answer
+ * is judged now (the Core's timeout would have come later); fewer SYNs
+ * are no evidence yet.
+ */
+void
+trk_tcp_end(struct cd_tracker *t, struct trk_core *c, int64_t now)
+{
+	char until[80];
+
+	for (int i = 0; i < TRK_MAX_SESS; i++) {
+		struct trk_sess *s = &c->sess[i];
+
+		if (!s->used || s->phase != P_SYN ||
+		    s->syns < CD_TRACKER_END_SYNS)
+			continue;
+		snprintf(until, sizeof(until), " until the capture ended, "
+		    "%lld s after the first SYN", trk_secs(now - s->first_syn));
+		sess_unanswered(t, c, s, now, until);
+	}
 }

@@ -9,7 +9,12 @@ test (TCP connect to the stand-in for 8.8.8.8:53); reconnect backoff 1 s
 doubling up to a maximum.  Every step is one line in the event log.
 
 Modes (comma-separated): normal, keymismatch (close after the 384 bytes
-without sending the hello), static (no DHCP), baddns (query 76.83.0.0).
+without sending the hello), static (no DHCP), baddns (query 76.83.0.0),
+reboot (power-cycled once, --restart-after s into its first session),
+reflash (an over-the-air reflash: the first two sessions end in a restart
+--restart-after s in, as a deep update does; the third lasts).  A restart
+sends nothing on the session (power is gone: no FIN), stays off
+--off-time s, then starts again from DHCP.
 """
 
 import argparse
@@ -32,7 +37,8 @@ LAB = os.path.dirname(os.path.abspath(__file__))
 def parse_args():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--iface", default="eth0")
-    ap.add_argument("--mode", default="normal", help="comma list: normal keymismatch static baddns")
+    ap.add_argument("--mode", default="normal",
+                    help="comma list: normal keymismatch static baddns reboot reflash")
     ap.add_argument("--cloud-host", required=True)
     ap.add_argument("--cloud-port", type=int, default=5683)
     ap.add_argument("--device-id", default="53ff6c065067544847310187", help="24 hex digits")
@@ -47,6 +53,10 @@ def parse_args():
     ap.add_argument("--dhcp-retry", type=float, default=30, help="pause after a failed DHCP")
     ap.add_argument("--static", default="198.19.77.5/24,198.19.77.1",
                     help="static mode: ADDR/LEN,GATEWAY (the gateway is also the DNS server)")
+    ap.add_argument("--restart-after", type=float, default=3,
+                    help="reboot/reflash: seconds into a session before the restart")
+    ap.add_argument("--off-time", type=float, default=12,
+                    help="reboot/reflash: seconds without power")
     ap.add_argument("--state", required=True, help="directory for dhclient's files")
     ap.add_argument("--log", help="event log file (default stdout)")
     args = ap.parse_args()
@@ -69,6 +79,9 @@ class Core:
         self.log = EventLog(args.log)
         self.dhclient = None
         self.ip = self.dns = None
+        self.restarts = {"reboot": 1, "reflash": 2}.get(
+            next((m for m in ("reflash", "reboot") if m in args.modes), ""), 0)
+        self.dead = []          # sessions a power loss left open, never closed
 
     # --- address -----------------------------------------------------------
     def get_address(self):
@@ -221,10 +234,14 @@ class Core:
 
     def session(self, s):
         """Keepalive loop; returns when the session ends."""
-        last_rx = time.monotonic()
+        last_rx = start = time.monotonic()
         while True:
-            idle = self.a.keepalive - (time.monotonic() - last_rx)
-            if idle > 0 and select.select([s], [], [], idle)[0]:
+            wait = idle = self.a.keepalive - (time.monotonic() - last_rx)
+            if self.restarts:
+                wait = min(idle, start + self.a.restart_after - time.monotonic())
+                if wait <= 0:
+                    raise PowerLoss()
+            if idle > 0 and select.select([s], [], [], wait)[0]:
                 if self.recv_exact(s, 18, "session", self.a.read_timeout) is None:
                     return
                 self.log("message_received", bytes=18)
@@ -256,12 +273,29 @@ class Core:
             self.presence()
             self.session(s)
             return True
+        except PowerLoss:
+            self.dead.append(s)
+            s = None
+            self.power_cycle()
+            return True
         except OSError as e:
             self.log("connection_error", err=errname(e))
             return False
         finally:
-            s.close()
-            self.log("session_closed")
+            if s is not None:
+                s.close()
+                self.log("session_closed")
+
+    def power_cycle(self):
+        """Power gone mid-session: nothing more on the wire, not even a FIN
+        (the socket stays open, unused); then a boot from DHCP."""
+        self.restarts -= 1
+        self.stop_dhclient()
+        run("ip", "-4", "addr", "flush", "dev", self.a.iface)
+        self.log("power_off", seconds=self.a.off_time)
+        time.sleep(self.a.off_time)
+        self.log("power_on")
+        self.get_address()
 
     def run(self):
         self.log("start", mode=",".join(sorted(self.a.modes)), iface=self.a.iface,
@@ -275,6 +309,10 @@ class Core:
             self.log("backoff", seconds=backoff)
             time.sleep(backoff)
             backoff = min(backoff * 2, self.a.backoff_max)
+
+
+class PowerLoss(Exception):
+    """The simulated Core loses power in a session (reboot, reflash)."""
 
 
 def run(*cmd):

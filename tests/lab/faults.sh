@@ -6,7 +6,7 @@
 FAULTS="fwd_5683_drop fwd_5683_reject up_5683_drop up_5683_reject \
 udp_5683_prohibited udp_5683_drop portal_redirect portal_page dhcp_off rogue_dhcp \
 nxdomain hijack wan_down inettest_blocked cloud_silent cloud_reject cloud_noping \
-core_keymismatch core_static core_baddns lan_flood"
+core_keymismatch core_static core_baddns lan_flood core_reboot core_reflash"
 
 is_fault() {
 	case " $FAULTS " in *" $1 "*) return 0 ;; esac

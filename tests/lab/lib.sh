@@ -33,9 +33,11 @@ CLOUD_NAME=cloud.$DOMAIN COAP_NAME=coap.$DOMAIN CHECK_NAME=check.$DOMAIN PORTAL_
 CHECK_URL=http://$CHECK_NAME/generate_204
 CORE_MAC=08:00:28:c0:de:01 CORE_ID=53ff6c065067544847310187
 LAPTOP_MAC=02:cd:1a:b0:00:50 ROGUE_MAC=02:cd:1a:b0:00:02
-# Short Core timings so a failure shows within seconds (the real ones are 15/10/128/8).
-CORE_TIMING=${CDLAB_CORE_TIMING:-"--keepalive 2 --ping-timeout 2 --backoff-max 4 --connect-timeout 3
- --read-timeout 3 --dns-timeout 2 --dhcp-timeout 6 --dhcp-retry 3"}
+# Short Core timings so a failure shows within seconds (the real ones are 15/10/128/8),
+# but the real keepalive: corediagd counts an 18-byte message as a ping only
+# after the Core's 15 s idle period.
+CORE_TIMING=${CDLAB_CORE_TIMING:-"--keepalive 15 --ping-timeout 2 --backoff-max 4 --connect-timeout 3
+ --read-timeout 3 --dns-timeout 2 --dhcp-timeout 6 --dhcp-retry 3 --off-time 4"}
 
 die() { echo "${0##*/}: $*" >&2; exit 1; }
 
@@ -358,7 +360,7 @@ rogue_start() {
 # core_start: the simulated Core, in the modes its faults ask for.
 core_start() {
 	local modes=normal f
-	for f in keymismatch static baddns; do
+	for f in keymismatch static baddns reboot reflash; do
 		[ -e "$STATE/faults/core_$f" ] && modes=$modes,$f
 	done
 	ip -n "$NS_CORE" -4 addr flush dev eth0
