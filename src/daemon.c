@@ -8,11 +8,14 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "internet.h"
 #include "log.h"
 #include "report.h"
 #include "sniff.h"
 #include "sysd.h"
 #include "util.h"
+
+#define FINDINGS_TICK_MS	5000
 
 static void
 findings_to_log(void *arg, int priority, const char *line)
@@ -52,6 +55,7 @@ cd_daemon_init(struct cd_daemon *d, uv_loop_t *loop, struct cd_config *cfg,
 	d->config_path = config_path;
 	cd_findings_init(&d->findings, findings_to_log, d);
 	cd_findings_set_watcher(&d->findings, findings_to_watchers, d);
+	cd_findings_set_grader(&d->findings, cd_internet_grade, d);
 	cd_prober_init(&d->prober, d, loop);
 	if (gethostname(d->host, sizeof(d->host) - 1) < 0)
 		snprintf(d->host, sizeof(d->host), "localhost");
@@ -163,6 +167,26 @@ signals_start(struct cd_daemon *d)
 	d->signals_on = true;
 }
 
+static void
+on_findings_tick(uv_timer_t *t)
+{
+	struct cd_daemon *d = t->data;
+
+	cd_findings_tick(&d->findings, cd_now_ms());
+}
+
+/* The findings' timers: flap holds, and the internet re-check. */
+static void
+timers_start(struct cd_daemon *d)
+{
+	uv_timer_init(d->loop, &d->findings_tick);
+	uv_timer_init(d->loop, &d->recheck);
+	d->findings_tick.data = d->recheck.data = d;
+	uv_timer_start(&d->findings_tick, on_findings_tick,
+	    FINDINGS_TICK_MS, FINDINGS_TICK_MS);
+	d->recheck_on = true;
+}
+
 int
 cd_daemon_start(struct cd_daemon *d, char *err, size_t errlen)
 {
@@ -181,6 +205,7 @@ cd_daemon_start(struct cd_daemon *d, char *err, size_t errlen)
 		return rc;
 	}
 	signals_start(d);
+	timers_start(d);
 	cd_prober_schedule(&d->prober, d->cfg->probes.interval_ms);
 	return 0;
 }
@@ -232,6 +257,11 @@ cd_daemon_stop(struct cd_daemon *d)
 		uv_close((uv_handle_t *)&d->sig_term, NULL);
 		uv_close((uv_handle_t *)&d->sig_int, NULL);
 		d->signals_on = false;
+	}
+	if (d->recheck_on) {
+		uv_close((uv_handle_t *)&d->findings_tick, NULL);
+		uv_close((uv_handle_t *)&d->recheck, NULL);
+		d->recheck_on = false;
 	}
 }
 
