@@ -191,6 +191,9 @@ int
 cd_daemon_start(struct cd_daemon *d, char *err, size_t errlen)
 {
 	struct cd_status_limits	lim;
+	struct cd_sniff_ctx	sctx = {
+		.loop = d->loop, .findings = &d->findings, .state = &d->state,
+	};
 	int			rc;
 
 	status_limits(d->cfg, &lim);
@@ -199,7 +202,7 @@ cd_daemon_start(struct cd_daemon *d, char *err, size_t errlen)
 	    &d->status, err, errlen);
 	if (rc < 0)
 		return rc;
-	if ((rc = cd_sniff_start(d, err, errlen)) < 0) {
+	if ((rc = cd_sniff_start(&sctx, d->cfg, &d->sniff, err, errlen)) < 0) {
 		cd_status_close(d->status);
 		d->status = NULL;
 		return rc;
@@ -237,6 +240,7 @@ cd_daemon_reload(struct cd_daemon *d)
 		uv_timer_start(&d->prober.interval,
 		    d->prober.interval.timer_cb, cfg->probes.interval_ms,
 		    cfg->probes.interval_ms);
+	cd_sniff_configure(d->sniff, cfg);
 	d->cfg = cfg;
 	cd_config_free(old);
 	log_notice("configuration reloaded from %s", d->config_path);
@@ -249,7 +253,8 @@ cd_daemon_stop(struct cd_daemon *d)
 {
 	cd_sd_notify("STOPPING=1");
 	cd_prober_close(&d->prober);
-	cd_sniff_stop(d);
+	cd_sniff_stop(d->sniff);
+	d->sniff = NULL;
 	cd_status_close(d->status);
 	d->status = NULL;
 	if (d->signals_on) {
