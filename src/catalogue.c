@@ -81,15 +81,19 @@ const struct cd_catalogue_entry cd_catalogue[] = {
 	{ NULL, CD_SEV_INFO, NULL },
 };
 
-const struct cd_catalogue_entry *
-cd_catalogue_find(const char *id)
+static const struct cd_catalogue_entry *
+find_in(const struct cd_catalogue_entry *e, const char *id)
 {
-	const struct cd_catalogue_entry *e;
-
-	for (e = cd_catalogue; e->id != NULL; e++)
+	for (; e->id != NULL; e++)
 		if (strcmp(e->id, id) == 0)
 			return e;
 	return NULL;
+}
+
+const struct cd_catalogue_entry *
+cd_catalogue_find(const char *id)
+{
+	return find_in(cd_catalogue, id);
 }
 
 /*
@@ -141,10 +145,5 @@ const struct cd_catalogue_entry cd_catalogue_outage[] = {
 const struct cd_catalogue_entry *
 cd_catalogue_outage_find(const char *id)
 {
-	const struct cd_catalogue_entry *e;
-
-	for (e = cd_catalogue_outage; e->id != NULL; e++)
-		if (strcmp(e->id, id) == 0)
-			return e;
-	return NULL;
+	return find_in(cd_catalogue_outage, id);
 }

@@ -175,19 +175,20 @@ grade(struct cd_findings *fs, struct cd_finding *f)
 	f->deferred = g.defer;
 }
 
-static void
-hold_release(struct cd_findings *fs, struct cd_finding *f, int64_t now)
+/* Kept still long enough: 1, and the caller announces what it is now. */
+static int
+hold_release(struct cd_finding *f, int64_t now)
 {
 	int64_t last;
 
 	if (!f->held || f->nflips == 0)
-		return;
+		return 0;
 	last = f->flips[(f->nflips - 1) % nitems(f->flips)];
 	if (now - last < CD_FINDINGS_FLAP_WINDOW_MS)
-		return;
+		return 0;
 	f->held = false;
 	f->nflips = 0;
-	announce(fs, f);
+	return 1;
 }
 
 /* Its state changed: count it, and hold it down when it flaps. */
@@ -198,7 +199,7 @@ flip(struct cd_findings *fs, struct cd_finding *f, int64_t now)
 	int64_t		 oldest;
 	char		 line[512];
 
-	hold_release(fs, f, now);
+	hold_release(f, now);
 	f->flips[f->nflips % ring] = now;
 	f->nflips++;
 	if (f->held || f->nflips < ring)
@@ -385,7 +386,7 @@ cd_findings_regrade(struct cd_findings *fs, int64_t now)
 	struct cd_finding *f;
 
 	for (f = fs->head; f != NULL; f = f->next) {
-		hold_release(fs, f, now);
+		hold_release(f, now);
 		grade(fs, f);
 		announce(fs, f);
 	}
@@ -396,8 +397,12 @@ cd_findings_tick(struct cd_findings *fs, int64_t now)
 {
 	struct cd_finding *f;
 
-	for (f = fs->head; f != NULL; f = f->next)
-		hold_release(fs, f, now);
+	for (f = fs->head; f != NULL; f = f->next) {
+		if (hold_release(f, now)) {
+			grade(fs, f);
+			announce(fs, f);
+		}
+	}
 	forget_excess(fs);
 }
 

@@ -481,6 +481,30 @@ test_flap_hold_down(void **state)
 	cd_findings_free(&fs);
 }
 
+/* A hold ended by a new change: announced once, graded first. */
+static void
+test_flap_release_graded(void **state)
+{
+	struct cd_findings	fs;
+	struct sink		s = { 0 };
+	struct grading		gr = { 0 };
+	int64_t			t = 1000;
+
+	(void)state;
+	cd_findings_init(&fs, capture, &s);
+	cd_findings_set_grader(&fs, grader, &gr);
+	for (int i = 0; i < 3; i++) {
+		cd_finding_raise(&fs, &blocked, t += 1000);
+		cd_finding_clear(&fs, blocked.id, blocked.subject, t += 1000);
+	}
+	assert_int_equal(s.n, 5);	/* 4 lines, then the flapping one */
+	gr.lower = true;
+	cd_finding_raise(&fs, &blocked, t += 61000);
+	assert_int_equal(s.n, 6);
+	assert_true(strncmp(s.line[5], "warning cloud.tcp_blocked ", 26) == 0);
+	cd_findings_free(&fs);
+}
+
 /* Changes a few minutes apart are not flapping. */
 static void
 test_slow_changes_not_held(void **state)
@@ -518,6 +542,7 @@ main(void)
 		cmocka_unit_test(test_grader_defers),
 		cmocka_unit_test(test_flap_hold_down),
 		cmocka_unit_test(test_slow_changes_not_held),
+		cmocka_unit_test(test_flap_release_graded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
