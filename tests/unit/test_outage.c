@@ -253,6 +253,40 @@ test_no_verdict_no_wait(void **state)
 	assert_true(strncmp(fx->line[0], "error core.cloud_blocked ", 25) == 0);
 }
 
+/*
+ * A new failure between runs starts a run at once and waits for its
+ * verdict; another within CD_INTERNET_RECHECK_MS does not.
+ */
+static void
+test_recheck(void **state)
+{
+	struct fx		*fx = *state;
+	struct cd_config	*cfg = fx->d.cfg;
+
+	cfg->probes.coap = cfg->probes.handshake = cfg->probes.dns = false;
+	cfg->probes.dhcp = cfg->probes.wifi = false;
+	cfg->probes.portal = true;	/* refused: no answer, nothing leaves */
+	cfg->probes.timeout_ms = 150;
+	cfg->probes.retries = 0;
+	cd_setstr(&cfg->portal.url, "http://127.0.0.1:9/generate_204");
+	uv_timer_init(&fx->loop, &fx->d.recheck);
+	fx->d.recheck.data = &fx->d;
+	fx->d.recheck_on = true;
+
+	raise_id(fx, "core.cloud_blocked", 1000);
+	assert_int_equal(fx->n, 0);
+	uv_run(&fx->loop, UV_RUN_DEFAULT);
+	assert_non_null(fx->d.state.probes);	/* the portal check ran */
+	assert_string_equal(fx->d.state.probes->name, "portal");
+	assert_int_equal(fx->n, 1);
+	assert_true(strncmp(fx->line[0], "error core.cloud_blocked ", 25) == 0);
+	raise_id(fx, "core.dns_failed", 2000);
+	assert_int_equal(fx->n, 2);
+	assert_true(strncmp(fx->line[1], "error core.dns_failed ", 22) == 0);
+	fx->d.recheck_on = false;
+	uv_close((uv_handle_t *)&fx->d.recheck, NULL);
+}
+
 int
 main(void)
 {
@@ -265,6 +299,7 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_verdict_no_wait, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_recheck, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
