@@ -83,13 +83,69 @@ const struct cd_catalogue_entry cd_catalogue[] = {
 	{ NULL, CD_SEV_INFO, NULL },
 };
 
-const struct cd_catalogue_entry *
-cd_catalogue_find(const char *id)
+static const struct cd_catalogue_entry *
+find_in(const struct cd_catalogue_entry *e, const char *id)
 {
-	const struct cd_catalogue_entry *e;
-
-	for (e = cd_catalogue; e->id != NULL; e++)
+	for (; e->id != NULL; e++)
 		if (strcmp(e->id, id) == 0)
 			return e;
 	return NULL;
+}
+
+const struct cd_catalogue_entry *
+cd_catalogue_find(const char *id)
+{
+	return find_in(cd_catalogue, id);
+}
+
+/*
+ * Under internet.down (internet_grade.c): the findings it explains, the
+ * severity each is lowered to, and advice that names the outage instead
+ * of a firewall or the router's DNS.  See corediagd(8).
+ */
+#define OUTAGE "because the internet is down"
+#define FIX_IT "restore the internet connection (modem, WAN cable, ISP) first"
+
+const struct cd_catalogue_entry cd_catalogue_outage[] = {
+	{ "cloud.dns_failed", W,
+	  "the cloud's name does not resolve " OUTAGE ": " FIX_IT },
+	{ "cloud.dns_hijacked", I,
+	  "an offline router may answer every name with its own address; "
+	  "this is likely " OUTAGE ": " FIX_IT },
+	{ "cloud.tcp_blocked", W,
+	  "the cloud is unreachable " OUTAGE ": " FIX_IT },
+	{ "cloud.tcp_rejected", W,
+	  "the cloud is unreachable " OUTAGE "; the refusal comes from this "
+	  "side: " FIX_IT },
+	{ "cloud.no_handshake", W,
+	  "what answers instead of the cloud is local, " OUTAGE ": " FIX_IT },
+	{ "coap.udp_blocked", I,
+	  "the CoAP ping cannot reach the cloud " OUTAGE ": " FIX_IT },
+	{ "coap.udp_unverified", I,
+	  "the CoAP ping gets no answer " OUTAGE },
+	{ "portal.detected", W,
+	  "an offline router may answer the web check with its own page; "
+	  "this is likely " OUTAGE ": " FIX_IT ", then check again" },
+	{ "core.dns_failed", W,
+	  "the Core cannot resolve the cloud's name " OUTAGE ": " FIX_IT },
+	{ "core.cloud_blocked", W,
+	  "the Core cannot reach the cloud " OUTAGE ": " FIX_IT },
+	{ "core.cloud_rejected", W,
+	  "the Core cannot reach the cloud " OUTAGE "; the refusal comes from "
+	  "this side: " FIX_IT },
+	{ "core.keepalive_lost", I,
+	  "the Core's session dropped " OUTAGE "; it reconnects by itself when "
+	  "the internet is back" },
+	{ "core.reconnect_loop", I,
+	  "the Core keeps retrying " OUTAGE "; it reconnects by itself when the "
+	  "internet is back" },
+	{ "core.internet_test_blocked", I,
+	  "the Core's internet test fails " OUTAGE ": " FIX_IT },
+	{ NULL, CD_SEV_INFO, NULL },
+};
+
+const struct cd_catalogue_entry *
+cd_catalogue_outage_find(const char *id)
+{
+	return find_in(cd_catalogue_outage, id);
 }

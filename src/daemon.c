@@ -8,11 +8,14 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "internet.h"
 #include "log.h"
 #include "report.h"
 #include "sniff.h"
 #include "sysd.h"
 #include "util.h"
+
+#define FINDINGS_TICK_MS	5000
 
 static void
 findings_to_log(void *arg, int priority, const char *line)
@@ -52,6 +55,7 @@ cd_daemon_init(struct cd_daemon *d, uv_loop_t *loop, struct cd_config *cfg,
 	d->config_path = config_path;
 	cd_findings_init(&d->findings, findings_to_log, d);
 	cd_findings_set_watcher(&d->findings, findings_to_watchers, d);
+	cd_findings_set_grader(&d->findings, cd_internet_grade, d);
 	cd_prober_init(&d->prober, d, loop);
 	if (gethostname(d->host, sizeof(d->host) - 1) < 0)
 		snprintf(d->host, sizeof(d->host), "localhost");
@@ -163,10 +167,33 @@ signals_start(struct cd_daemon *d)
 	d->signals_on = true;
 }
 
+static void
+on_findings_tick(uv_timer_t *t)
+{
+	struct cd_daemon *d = t->data;
+
+	cd_findings_tick(&d->findings, cd_now_ms());
+}
+
+/* The findings' timers: flap holds, and the internet re-check. */
+static void
+timers_start(struct cd_daemon *d)
+{
+	uv_timer_init(d->loop, &d->findings_tick);
+	uv_timer_init(d->loop, &d->recheck);
+	d->findings_tick.data = d->recheck.data = d;
+	uv_timer_start(&d->findings_tick, on_findings_tick,
+	    FINDINGS_TICK_MS, FINDINGS_TICK_MS);
+	d->recheck_on = true;
+}
+
 int
 cd_daemon_start(struct cd_daemon *d, char *err, size_t errlen)
 {
 	struct cd_status_limits	lim;
+	struct cd_sniff_ctx	sctx = {
+		.loop = d->loop, .findings = &d->findings, .state = &d->state,
+	};
 	int			rc;
 
 	status_limits(d->cfg, &lim);
@@ -175,12 +202,13 @@ cd_daemon_start(struct cd_daemon *d, char *err, size_t errlen)
 	    &d->status, err, errlen);
 	if (rc < 0)
 		return rc;
-	if ((rc = cd_sniff_start(d, err, errlen)) < 0) {
+	if ((rc = cd_sniff_start(&sctx, d->cfg, &d->sniff, err, errlen)) < 0) {
 		cd_status_close(d->status);
 		d->status = NULL;
 		return rc;
 	}
 	signals_start(d);
+	timers_start(d);
 	cd_prober_schedule(&d->prober, d->cfg->probes.interval_ms);
 	return 0;
 }
@@ -212,6 +240,7 @@ cd_daemon_reload(struct cd_daemon *d)
 		uv_timer_start(&d->prober.interval,
 		    d->prober.interval.timer_cb, cfg->probes.interval_ms,
 		    cfg->probes.interval_ms);
+	cd_sniff_configure(d->sniff, cfg);
 	d->cfg = cfg;
 	cd_config_free(old);
 	log_notice("configuration reloaded from %s", d->config_path);
@@ -224,7 +253,8 @@ cd_daemon_stop(struct cd_daemon *d)
 {
 	cd_sd_notify("STOPPING=1");
 	cd_prober_close(&d->prober);
-	cd_sniff_stop(d);
+	cd_sniff_stop(d->sniff);
+	d->sniff = NULL;
 	cd_status_close(d->status);
 	d->status = NULL;
 	if (d->signals_on) {
@@ -232,6 +262,11 @@ cd_daemon_stop(struct cd_daemon *d)
 		uv_close((uv_handle_t *)&d->sig_term, NULL);
 		uv_close((uv_handle_t *)&d->sig_int, NULL);
 		d->signals_on = false;
+	}
+	if (d->recheck_on) {
+		uv_close((uv_handle_t *)&d->findings_tick, NULL);
+		uv_close((uv_handle_t *)&d->recheck, NULL);
+		d->recheck_on = false;
 	}
 }
 

@@ -22,6 +22,10 @@ struct cd_daemon {
 	struct cd_sniff		*sniff;		/* the live capture, or NULL */
 	uv_signal_t		 sig_hup, sig_term, sig_int;
 	bool			 signals_on;
+	uv_timer_t		 findings_tick;	/* releases flap holds */
+	uv_timer_t		 recheck;	/* internet re-check (internet.h) */
+	bool			 recheck_on, recheck_pending;
+	uint64_t		 recheck_last;	/* uv_now of the last one */
 	char			 host[256];
 	int			 exit_code;
 };

@@ -66,6 +66,14 @@ cd_findings_set_watcher(struct cd_findings *fs, cd_finding_watcher *w,
 	fs->watcher_arg = arg;
 }
 
+void
+cd_findings_set_grader(struct cd_findings *fs, cd_finding_grader *g,
+    void *arg)
+{
+	fs->grader = g;
+	fs->grader_arg = arg;
+}
+
 static void
 finding_free(struct cd_finding *f)
 {
@@ -74,6 +82,7 @@ finding_free(struct cd_finding *f)
 	free(f->summary);
 	free(f->detail);
 	free(f->advice);
+	free(f->base_advice);
 	free(f);
 }
 
@@ -122,13 +131,90 @@ finding_log(struct cd_findings *fs, const struct cd_finding *f, int cleared)
 	    cleared ? LOG_NOTICE : cd_severity_priority(f->severity), line);
 }
 
+/* Tell syslog and the watchers what changed since they were last told. */
 static void
-finding_notify(struct cd_findings *fs, enum cd_finding_event ev,
-    const struct cd_finding *f)
+announce(struct cd_findings *fs, struct cd_finding *f)
 {
+	enum cd_finding_event ev;
+
+	if (f->held || (f->active && f->deferred))
+		return;
+	if (f->active && !f->told_active)
+		ev = CD_FINDING_RAISED;
+	else if (!f->active && f->told_active)
+		ev = CD_FINDING_CLEARED;
+	else if (f->active && (f->told_severity != f->severity ||
+	    f->told_stale))
+		ev = CD_FINDING_CHANGED;
+	else
+		return;
+	f->told_active = f->active;
+	f->told_severity = f->severity;
+	f->told_stale = false;
 	finding_log(fs, f, ev == CD_FINDING_CLEARED);
 	if (fs->watcher != NULL)
 		fs->watcher(fs->watcher_arg, ev, f);
+}
+
+/* The severity and advice to announce: as raised, unless the grader says. */
+static void
+grade(struct cd_findings *fs, struct cd_finding *f)
+{
+	struct cd_finding_grade g = {
+		.severity = f->base_severity, .advice = f->base_advice,
+	};
+
+	if (!f->active) {
+		f->deferred = false;
+		return;
+	}
+	if (fs->grader != NULL)
+		fs->grader(fs->grader_arg, f, &g);
+	f->severity = g.severity;
+	cd_setstr(&f->advice, g.advice);
+	f->deferred = g.defer;
+}
+
+/* Kept still long enough: 1, and the caller announces what it is now. */
+static int
+hold_release(struct cd_finding *f, int64_t now)
+{
+	int64_t last;
+
+	if (!f->held || f->nflips == 0)
+		return 0;
+	last = f->flips[(f->nflips - 1) % nitems(f->flips)];
+	if (now - last < CD_FINDINGS_FLAP_WINDOW_MS)
+		return 0;
+	f->held = false;
+	f->nflips = 0;
+	return 1;
+}
+
+/* Its state changed: count it, and hold it down when it flaps. */
+static void
+flip(struct cd_findings *fs, struct cd_finding *f, int64_t now)
+{
+	const size_t	 ring = nitems(f->flips);
+	int64_t		 oldest;
+	char		 line[512];
+
+	hold_release(f, now);
+	f->flips[f->nflips % ring] = now;
+	f->nflips++;
+	if (f->held || f->nflips < ring)
+		return;
+	oldest = f->flips[f->nflips % ring];
+	if (now - oldest > CD_FINDINGS_FLAP_WINDOW_MS)
+		return;
+	f->held = true;
+	if (fs->sink == NULL)
+		return;
+	snprintf(line, sizeof(line), "flapping %s %s: raised or cleared %zu "
+	    "times within %lld s; held until it keeps still for %d s",
+	    f->id, f->subject, ring, (long long)((now - oldest + 999) / 1000),
+	    CD_FINDINGS_FLAP_WINDOW_MS / 1000);
+	fs->sink(fs->sink_arg, LOG_WARNING, line);
 }
 
 static struct cd_finding *
@@ -158,7 +244,7 @@ cd_finding_raise(struct cd_findings *fs, const struct cd_finding_spec *spec,
 	struct cd_finding		*f;
 	enum cd_severity		 sev;
 	const char			*advice;
-	int				 was_active, changed;
+	bool				 was_active;
 
 	if (spec->id == NULL || spec->subject == NULL || spec->summary == NULL)
 		return -EINVAL;
@@ -175,29 +261,31 @@ cd_finding_raise(struct cd_findings *fs, const struct cd_finding_spec *spec,
 	was_active = f->active;
 	if (!was_active && f->count > 0)
 		fs->ncleared--;
-	changed = f->severity != sev;
-	changed |= cd_setstr(&f->summary, spec->summary);
+	if (cd_setstr(&f->summary, spec->summary) && f->told_active)
+		f->told_stale = true;
 	cd_setstr(&f->detail, spec->detail);
-	cd_setstr(&f->advice, advice);
-	f->severity = sev;
+	cd_setstr(&f->base_advice, advice);
+	f->base_severity = sev;
 	f->source = spec->source;
 	f->last_seen = now;
 	f->count++;
 	f->active = true;
 	if (!was_active)
-		finding_notify(fs, CD_FINDING_RAISED, f);
-	else if (changed)
-		finding_notify(fs, CD_FINDING_CHANGED, f);
+		flip(fs, f, now);
+	grade(fs, f);
+	announce(fs, f);
 	return 0;
 }
 
+/* The longest-cleared finding that has nothing left to announce. */
 static void
 forget_oldest_cleared(struct cd_findings *fs)
 {
 	struct cd_finding *f, *prev = NULL, *old = NULL, *oldprev = NULL;
 
 	for (f = fs->head; f != NULL; prev = f, f = f->next) {
-		if (!f->active && (old == NULL || f->last_seen < old->last_seen)) {
+		if (!f->active && !f->told_active &&
+		    (old == NULL || f->last_seen < old->last_seen)) {
 			old = f;
 			oldprev = prev;
 		}
@@ -215,6 +303,19 @@ forget_oldest_cleared(struct cd_findings *fs)
 	finding_free(old);
 }
 
+static void
+forget_excess(struct cd_findings *fs)
+{
+	unsigned n;
+
+	while (fs->walking == 0 && fs->ncleared > CD_FINDINGS_MAX_CLEARED) {
+		n = fs->n;
+		forget_oldest_cleared(fs);
+		if (fs->n == n)
+			break;
+	}
+}
+
 int
 cd_finding_clear(struct cd_findings *fs, const char *id, const char *subject,
     int64_t now)
@@ -226,10 +327,83 @@ cd_finding_clear(struct cd_findings *fs, const char *id, const char *subject,
 	f->active = false;
 	f->last_seen = now;
 	fs->ncleared++;
-	finding_notify(fs, CD_FINDING_CLEARED, f);
-	if (fs->ncleared > CD_FINDINGS_MAX_CLEARED)
-		forget_oldest_cleared(fs);
+	flip(fs, f, now);
+	grade(fs, f);
+	announce(fs, f);
+	forget_excess(fs);
 	return 1;
+}
+
+static bool
+in_family(const char *const *family, const char *id)
+{
+	for (; *family != NULL; family++)
+		if (strcmp(*family, id) == 0)
+			return true;
+	return false;
+}
+
+int
+cd_finding_clear_family(struct cd_findings *fs, const char *const *family,
+    const char *subject, int64_t now)
+{
+	int n = 0;
+
+	for (; *family != NULL; family++)
+		n += cd_finding_clear(fs, *family, subject, now);
+	return n;
+}
+
+int
+cd_finding_raise_one(struct cd_findings *fs, const char *const *family,
+    const struct cd_finding_spec *spec, int64_t now)
+{
+	if (spec->id == NULL || spec->subject == NULL ||
+	    !in_family(family, spec->id))
+		return -EINVAL;
+	for (; *family != NULL; family++)
+		if (strcmp(*family, spec->id) != 0)
+			cd_finding_clear(fs, *family, spec->subject, now);
+	return cd_finding_raise(fs, spec, now);
+}
+
+void
+cd_findings_foreach(struct cd_findings *fs, cd_finding_fn *fn, void *arg)
+{
+	struct cd_finding *f;
+
+	fs->walking++;
+	for (f = fs->head; f != NULL; f = f->next)
+		if (f->active)
+			fn(arg, f);
+	fs->walking--;
+	forget_excess(fs);
+}
+
+void
+cd_findings_regrade(struct cd_findings *fs, int64_t now)
+{
+	struct cd_finding *f;
+
+	for (f = fs->head; f != NULL; f = f->next) {
+		hold_release(f, now);
+		grade(fs, f);
+		announce(fs, f);
+	}
+}
+
+void
+cd_findings_tick(struct cd_findings *fs, int64_t now)
+{
+	struct cd_finding *f;
+
+	for (f = fs->head; f != NULL; f = f->next) {
+		if (hold_release(f, now)) {
+			grade(fs, f);
+			announce(fs, f);
+		}
+	}
+	forget_excess(fs);
 }
 
 int

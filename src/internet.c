@@ -7,21 +7,6 @@
 #include "internet.h"
 #include "util.h"
 
-/* The failures internet.down explains, lowered to warnings under it. */
-static const char *const explained[] = {
-	"cloud.dns_failed",
-	"cloud.tcp_blocked",
-};
-
-static bool
-is_explained(const char *id)
-{
-	for (size_t i = 0; i < nitems(explained); i++)
-		if (strcmp(id, explained[i]) == 0)
-			return true;
-	return false;
-}
-
 int
 cd_internet_verdict(enum cd_probe_reach portal, enum cd_probe_reach cloud)
 {
@@ -30,23 +15,6 @@ cd_internet_verdict(enum cd_probe_reach portal, enum cd_probe_reach cloud)
 	if (portal == CD_REACH_NONE && cloud == CD_REACH_NONE)
 		return 1;
 	return -1;
-}
-
-static bool
-internet_down(const struct cd_daemon *d)
-{
-	const struct cd_finding *f;
-
-	f = cd_finding_find(&d->findings, "internet.down", CD_INTERNET_SUBJECT);
-	return f != NULL && f->active;
-}
-
-enum cd_severity
-cd_internet_severity(const struct cd_daemon *d, const char *id)
-{
-	if (is_explained(id) && internet_down(d))
-		return CD_SEV_WARNING;
-	return CD_SEV_DEFAULT;
 }
 
 static enum cd_probe_reach
@@ -65,29 +33,6 @@ cloud_probe(struct cd_daemon *d)
 {
 	return reach_of(d, "handshake") != CD_REACH_UNKNOWN ? "handshake" :
 	    "dns";
-}
-
-/* Raise the explained failures again with the severity now due. */
-static void
-regrade(struct cd_daemon *d, int64_t now)
-{
-	struct cd_finding *f;
-
-	for (f = d->findings.head; f != NULL; f = f->next) {
-		struct cd_finding_spec spec = {
-			.id = f->id, .subject = f->subject,
-			.summary = f->summary, .detail = f->detail,
-			.advice = f->advice, .source = f->source,
-		};
-
-		if (!f->active || !is_explained(f->id))
-			continue;
-		spec.severity = cd_internet_severity(d, f->id);
-		if (spec.severity == CD_SEV_DEFAULT)
-			spec.severity = cd_catalogue_find(f->id)->severity;
-		if (spec.severity != f->severity)
-			cd_finding_raise(&d->findings, &spec, now);
-	}
 }
 
 static const char *
@@ -128,5 +73,5 @@ cd_internet_evaluate(struct cd_daemon *d)
 	else
 		cd_finding_clear(&d->findings, "internet.down",
 		    CD_INTERNET_SUBJECT, now);
-	regrade(d, now);
+	cd_findings_regrade(&d->findings, now);
 }

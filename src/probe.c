@@ -71,7 +71,7 @@ cd_probe_raise(struct cd_probe_run *run, const char *id, const char *subject,
 	struct cd_daemon	*d = run->prober->daemon;
 	struct cd_finding_spec	 spec = {
 		.id = id, .subject = subject, .summary = summary,
-		.detail = detail, .severity = cd_internet_severity(d, id),
+		.detail = detail, .severity = CD_SEV_DEFAULT,
 		.source = CD_SRC_PROBE,
 	};
 
@@ -83,6 +83,24 @@ cd_probe_clear(struct cd_probe_run *run, const char *id, const char *subject)
 {
 	cd_finding_clear(&run->prober->daemon->findings, id, subject,
 	    cd_now_ms());
+}
+
+void
+cd_probe_raise_one(struct cd_probe_run *run, const char *const *family,
+    const char *id, const char *subject, const char *summary,
+    const char *detail)
+{
+	struct cd_findings	*fs = &run->prober->daemon->findings;
+	struct cd_finding_spec	 spec = {
+		.id = id, .subject = subject, .summary = summary,
+		.detail = detail, .severity = CD_SEV_DEFAULT,
+		.source = CD_SRC_PROBE,
+	};
+
+	if (id == NULL)
+		cd_finding_clear_family(fs, family, subject, cd_now_ms());
+	else
+		cd_finding_raise_one(fs, family, &spec, cd_now_ms());
 }
 
 static void

@@ -108,6 +108,10 @@ void	cd_probe_raise(struct cd_probe_run *run, const char *id,
 	    const char *subject, const char *summary, const char *detail);
 void	cd_probe_clear(struct cd_probe_run *run, const char *id,
 	    const char *subject);
+/* For a family (findings.h): raise id and clear the others; id NULL clears all. */
+void	cd_probe_raise_one(struct cd_probe_run *run, const char *const *family,
+	    const char *id, const char *subject, const char *summary,
+	    const char *detail);
 
 /*
  * A probe's whole budget, probes.timeout x (probes.retries + 1): a probe

@@ -89,7 +89,7 @@ cd_handshake_verdict(const struct cd_hs_outcome *o)
 
 static const char *const verdict_ids[] = {
 	"cloud.ok", "cloud.tcp_blocked", "cloud.tcp_rejected",
-	"cloud.no_handshake",
+	"cloud.no_handshake", NULL,
 };
 
 const char *
@@ -216,12 +216,9 @@ summary_of(enum cd_hs_verdict v)
 static void
 hs_findings(struct hs_probe *q, int verdict, const char *detail)
 {
-	for (int v = CD_HS_OK; v <= CD_HS_NO_HANDSHAKE; v++)
-		if (v != verdict)
-			cd_probe_clear(q->run, cd_hs_verdict_id(v), q->subject);
-	if (verdict >= 0)
-		cd_probe_raise(q->run, cd_hs_verdict_id(verdict), q->subject,
-		    summary_of(verdict), detail);
+	cd_probe_raise_one(q->run, verdict_ids, verdict >= 0 ?
+	    cd_hs_verdict_id(verdict) : NULL, q->subject, summary_of(verdict),
+	    detail);
 }
 
 /* The verdict is the first address's (IPv4 first), unless one worked. */

@@ -72,7 +72,7 @@ struct coap_probe {
 };
 
 static const char *const coap_ids[] = {
-	"coap.ok", "coap.udp_blocked", "coap.udp_unverified",
+	"coap.ok", "coap.udp_blocked", "coap.udp_unverified", NULL,
 };
 
 static bool
@@ -81,23 +81,33 @@ coap_enabled(const struct cd_config *cfg)
 	return cfg->probes.coap;
 }
 
-/* Clear what no longer holds, here and for an old coap_host:port. */
+struct stale {
+	struct cd_findings	*fs;
+	const char		*subject;
+};
+
+/* A coap.* finding of an old coap_host:port no longer holds. */
+static void
+clear_stale(void *arg, struct cd_finding *f)
+{
+	struct stale *st = arg;
+
+	if (strncmp(f->id, "coap.", 5) == 0 &&
+	    strcmp(f->subject, st->subject) != 0)
+		cd_finding_clear(st->fs, f->id, f->subject, cd_now_ms());
+}
+
 static void
 report(struct cd_probe_run *run, const char *subject,
     const struct cd_coap_verdict *v)
 {
-	struct cd_daemon	*d = cd_probe_daemon(run);
-	struct cd_finding	*f;
+	struct stale st = {
+		.fs = &cd_probe_daemon(run)->findings, .subject = subject,
+	};
 
-	for (size_t i = 0; i < nitems(coap_ids); i++)
-		if (strcmp(coap_ids[i], v->finding) != 0)
-			cd_probe_clear(run, coap_ids[i], subject);
-	for (f = d->findings.head; f != NULL; f = f->next)
-		if (f->active && strncmp(f->id, "coap.", 5) == 0 &&
-		    strcmp(f->subject, subject) != 0)
-			cd_finding_clear(&d->findings, f->id, f->subject,
-			    cd_now_ms());
-	cd_probe_raise(run, v->finding, subject, v->summary, v->detail);
+	cd_findings_foreach(st.fs, clear_stale, &st);
+	cd_probe_raise_one(run, coap_ids, v->finding, subject, v->summary,
+	    v->detail);
 }
 
 /* Did anything beyond this host answer?  For internet.down. */

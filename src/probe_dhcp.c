@@ -159,16 +159,13 @@ static void
 report(struct cd_probe_run *run, const char *subject,
     const struct cd_dhcp_verdict *v)
 {
-	if (v->no_offer)
-		cd_probe_raise(run, "dhcp.no_offer", subject, v->summary,
-		    v->detail);
-	else
-		cd_probe_clear(run, "dhcp.no_offer", subject);
-	if (v->multiple)
-		cd_probe_raise(run, "dhcp.multiple_servers", subject,
-		    v->summary, v->detail);
-	else
-		cd_probe_clear(run, "dhcp.multiple_servers", subject);
+	static const char *const family[] = {
+		"dhcp.no_offer", "dhcp.multiple_servers", NULL,
+	};
+
+	cd_probe_raise_one(run, family, v->no_offer ? "dhcp.no_offer" :
+	    v->multiple ? "dhcp.multiple_servers" : NULL, subject, v->summary,
+	    v->detail);
 }
 
 static void

@@ -103,6 +103,11 @@ dns_finish(struct dns_probe *q, const char *word, const char *detail,
 	cd_probe_done(run, word, detail);
 }
 
+/* The name does not resolve, or resolves where no cloud is: one or none. */
+static const char *const dns_family[] = {
+	"cloud.dns_failed", "cloud.dns_hijacked", NULL,
+};
+
 static void
 dns_failed(struct dns_probe *q, const char *word, const char *why)
 {
@@ -112,8 +117,8 @@ dns_failed(struct dns_probe *q, const char *word, const char *why)
 	snprintf(detail, sizeof(detail), "%s: %s (%u %s, %llu ms)", q->host,
 	    why, q->tries, q->tries == 1 ? "try" : "tries",
 	    (unsigned long long)(uv_now(q->loop) - q->t0));
-	cd_probe_raise(q->run, "cloud.dns_failed", q->subject, summary, detail);
-	cd_probe_clear(q->run, "cloud.dns_hijacked", q->subject);
+	cd_probe_raise_one(q->run, dns_family, "cloud.dns_failed", q->subject,
+	    summary, detail);
 	dns_finish(q, word, detail, CD_REACH_NONE);
 }
 
@@ -126,14 +131,10 @@ dns_resolved(struct dns_probe *q, const struct addrinfo *res)
 	bogus = cd_dns_describe(res, addrs, sizeof(addrs));
 	snprintf(detail, sizeof(detail), "%s -> %s (%llu ms)", q->host, addrs,
 	    (unsigned long long)(uv_now(q->loop) - q->t0));
-	cd_probe_clear(q->run, "cloud.dns_failed", q->subject);
-	if (bogus > 0) {
-		snprintf(summary, sizeof(summary), "%s resolves to an address "
-		    "no public cloud has", q->host);
-		cd_probe_raise(q->run, "cloud.dns_hijacked", q->subject,
-		    summary, detail);
-	} else
-		cd_probe_clear(q->run, "cloud.dns_hijacked", q->subject);
+	snprintf(summary, sizeof(summary), "%s resolves to an address "
+	    "no public cloud has", q->host);
+	cd_probe_raise_one(q->run, dns_family, bogus > 0 ?
+	    "cloud.dns_hijacked" : NULL, q->subject, summary, detail);
 	dns_finish(q, bogus ? "hijacked" : "ok", detail, CD_REACH_ANSWERED);
 }
 

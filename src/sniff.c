@@ -2,9 +2,9 @@
  * The live capture: a non-blocking pcap handle in immediate mode on
  * interfaces.lan, its selectable descriptor polled on the loop and drained
  * with pcap_dispatch() on each readiness.  A one-second timer judges the
- * tracker's timeouts, follows configuration reloads, refreshes the filter
- * as Cores come and go, reads pcap's counters for sniff.drops, and
- * reopens a capture that failed.
+ * tracker's timeouts, refreshes the filter as Cores come and go, reads
+ * pcap's counters for sniff.drops, and reopens a capture that failed.
+ * Reloads arrive through cd_sniff_configure, as they do to every module.
  */
 #include "config.h"
 
@@ -17,7 +17,8 @@
 #include <sys/socket.h>
 
 #include "capture.h"
-#include "daemon.h"
+#include "cd_config.h"
+#include "findings.h"
 #include "log.h"
 #include "sniff.h"
 #include "util.h"
@@ -28,7 +29,8 @@
 enum poll_state { POLL_CLOSED, POLL_OPEN, POLL_CLOSING };
 
 struct cd_sniff {
-	struct cd_daemon	*d;
+	uv_loop_t		*loop;
+	struct cd_findings	*fs;
 	struct cd_capture	 cap;
 	struct cd_tracker_conf	 conf;
 	char			 ifname[64];
@@ -120,7 +122,7 @@ capture_open(struct cd_sniff *s, char *err, size_t errlen)
 	s->cap.dlt = pcap_datalink(s->cap.p);
 	s->cap.filter_set = false;
 	cd_capture_refresh_filter(&s->cap, &s->conf);
-	rc = uv_poll_init(s->d->loop, &s->poll, pcap_get_selectable_fd(s->cap.p));
+	rc = uv_poll_init(s->loop, &s->poll, pcap_get_selectable_fd(s->cap.p));
 	if (rc == 0)
 		rc = uv_poll_start(&s->poll, UV_READABLE, on_readable);
 	if (rc < 0) {
@@ -213,12 +215,12 @@ check_drops(struct cd_sniff *s, int64_t now)
 		spec.detail = detail;
 		spec.severity = CD_SEV_DEFAULT;
 		spec.source = CD_SRC_SNIFF;
-		cd_finding_raise(&s->d->findings, &spec, now);
+		cd_finding_raise(s->fs, &spec, now);
 		s->drops_raised = true;
 		s->last_drop = now;
 	} else if (s->drops_raised &&
 	    now - s->last_drop >= CD_SNIFF_DROPS_CLEAR_MS) {
-		cd_finding_clear(&s->d->findings, "sniff.drops", s->subject,
+		cd_finding_clear(s->fs, "sniff.drops", s->subject,
 		    now);
 		s->drops_raised = false;
 	}
@@ -229,15 +231,9 @@ check_drops(struct cd_sniff *s, int64_t now)
 static void
 on_tick(uv_timer_t *h)
 {
-	struct cd_sniff		*s = h->data;
-	struct cd_tracker_conf	 tc;
-	int64_t			 now = cd_now_ms();
+	struct cd_sniff	*s = h->data;
+	int64_t		 now = cd_now_ms();
 
-	cd_tracker_conf_from(&tc, s->d->cfg);
-	if (memcmp(&tc, &s->conf, sizeof(tc)) != 0) {
-		s->conf = tc;
-		cd_tracker_configure(s->cap.trk, &tc);
-	}
 	cd_tracker_tick(s->cap.trk, now);
 	refresh_filter(s);
 	if (s->poll_state == POLL_OPEN && now >= s->next_stats) {
@@ -250,46 +246,57 @@ on_tick(uv_timer_t *h)
 }
 
 int
-cd_sniff_start(struct cd_daemon *d, char *err, size_t errlen)
+cd_sniff_start(const struct cd_sniff_ctx *ctx, const struct cd_config *cfg,
+    struct cd_sniff **out, char *err, size_t errlen)
 {
 	struct cd_sniff	*s;
 	int		 rc;
 
-	if (!d->cfg->sniff.enabled)
+	*out = NULL;
+	if (!cfg->sniff.enabled)
 		return 0;
 	s = cd_calloc(1, sizeof(*s));
-	s->d = d;
-	snprintf(s->ifname, sizeof(s->ifname), "%s", d->cfg->interfaces.lan);
+	s->loop = ctx->loop;
+	s->fs = ctx->findings;
+	snprintf(s->ifname, sizeof(s->ifname), "%s", cfg->interfaces.lan);
 	snprintf(s->subject, sizeof(s->subject), "sniff:%s", s->ifname);
-	s->snaplen = d->cfg->sniff.snaplen;
-	cd_tracker_conf_from(&s->conf, d->cfg);
-	s->cap.trk = cd_tracker_new(&d->findings, &d->state, &s->conf);
+	s->snaplen = cfg->sniff.snaplen;
+	cd_tracker_conf_from(&s->conf, cfg);
+	s->cap.trk = cd_tracker_new(ctx->findings, ctx->state, &s->conf);
 	if ((rc = capture_open(s, err, errlen)) < 0) {
 		cd_tracker_free(s->cap.trk);
 		free(s);
 		return rc;
 	}
 	learn_lan(s);
-	uv_timer_init(d->loop, &s->timer);
+	uv_timer_init(s->loop, &s->timer);
 	s->timer.data = s;
 	s->timer_open = true;
 	uv_timer_start(&s->timer, on_tick, TICK_MS, TICK_MS);
 	s->next_stats = cd_now_ms() + CD_SNIFF_STATS_MS;
-	d->sniff = s;
+	*out = s;
 	log_info("capture on %s (%s), snaplen %d", s->ifname,
 	    cd_capture_dlt_name(s->cap.dlt), s->snaplen);
 	return 0;
 }
 
 void
-cd_sniff_stop(struct cd_daemon *d)
+cd_sniff_configure(struct cd_sniff *s, const struct cd_config *cfg)
 {
-	struct cd_sniff		*s = d->sniff;
-	struct pcap_stat	 ps;
+	if (s == NULL)
+		return;
+	cd_tracker_conf_from(&s->conf, cfg);
+	cd_tracker_configure(s->cap.trk, &s->conf);
+	refresh_filter(s);
+}
+
+void
+cd_sniff_stop(struct cd_sniff *s)
+{
+	struct pcap_stat ps;
 
 	if (s == NULL)
 		return;
-	d->sniff = NULL;
 	s->stopping = true;
 	if (s->cap.p != NULL && pcap_stats(s->cap.p, &ps) == 0)
 		log_notice("capture on %s: %u packets received, %u dropped by "

@@ -7,10 +7,22 @@
 #define CD_SNIFF_H
 
 #include <stddef.h>
+#include <uv.h>
 
+struct cd_config;
 struct cd_daemon;
+struct cd_findings;
+struct cd_sniff;
+struct cd_state;
 struct json_object;
 struct pcap;
+
+/* What the capture works with: its loop, where findings and devices go. */
+struct cd_sniff_ctx {
+	uv_loop_t		*loop;
+	struct cd_findings	*findings;
+	struct cd_state		*state;
+};
 
 /* How often pcap's counters are read for sniff.drops, and when it clears. */
 #define CD_SNIFF_STATS_MS	5000
@@ -19,15 +31,22 @@ struct pcap;
 
 /*
  * Open the capture (before privileges are dropped) and poll it on the
- * loop; nothing to do when sniff.enabled is false.  0, or a negative errno
+ * loop; *out is NULL when sniff.enabled is false.  0, or a negative errno
  * with the reason in err ("capture on br-lan: ..."): the daemon does not
  * start without the capture it was told to run.  A capture that fails
  * later (the interface goes away) is logged and reopened every
  * CD_SNIFF_REOPEN_MS.
  */
-int	cd_sniff_start(struct cd_daemon *d, char *err, size_t errlen);
-/* Log pcap's counters and close the capture. */
-void	cd_sniff_stop(struct cd_daemon *d);
+int	cd_sniff_start(const struct cd_sniff_ctx *ctx,
+	    const struct cd_config *cfg, struct cd_sniff **out, char *err,
+	    size_t errlen);
+/*
+ * A reloaded configuration: the tracker's part (cloud.host and port,
+ * sniff.core_ouis, sniff.internet_test).  cfg is not kept.
+ */
+void	cd_sniff_configure(struct cd_sniff *s, const struct cd_config *cfg);
+/* Log pcap's counters and close the capture; NULL is fine. */
+void	cd_sniff_stop(struct cd_sniff *s);
 
 /*
  * --read's analysis of an open capture (offline.c): the report document

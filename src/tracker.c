@@ -192,7 +192,7 @@ trk_identify(struct cd_tracker *t, const uint8_t mac[6], enum trk_ident by,
 		return NULL;
 	if (c == NULL && (c = core_new(t, mac, now)) == NULL)
 		return NULL;
-	if (c->raised & (1U << F_SEEN) && c->by >= by)
+	if (trk_active(t, c, F_SEEN) && c->by >= by)
 		return c;
 	if (c->by < by)
 		c->by = by;
@@ -276,17 +276,23 @@ trk_raise(struct cd_tracker *t, struct trk_core *c, enum trk_finding f,
 	spec.severity = CD_SEV_DEFAULT;
 	spec.source = CD_SRC_SNIFF;
 	cd_finding_raise(t->fs, &spec, now);
-	c->raised |= 1U << f;
 }
 
 void
 trk_clear(struct cd_tracker *t, struct trk_core *c, enum trk_finding f,
     int64_t now)
 {
-	if (!(c->raised & (1U << f)))
-		return;
 	cd_finding_clear(t->fs, trk_findings[f].id, c->subject, now);
-	c->raised &= ~(1U << f);
+}
+
+bool
+trk_active(const struct cd_tracker *t, const struct trk_core *c,
+    enum trk_finding f)
+{
+	const struct cd_finding *x;
+
+	x = cd_finding_find(t->fs, trk_findings[f].id, c->subject);
+	return x != NULL && x->active;
 }
 
 /* core.seen carries what is known of the Core; refreshed as it grows. */

@@ -136,7 +136,6 @@ struct trk_core {
 	struct trk_fail	 blocked, rejected, inet;
 	int64_t		 starts[CD_TRACKER_LOOP_SESSIONS]; /* ring */
 	unsigned	 nstarts;
-	uint32_t	 raised;	/* bit per enum trk_finding */
 	/* Its lease's server and DNS server (option 6), when an ACK was seen. */
 	uint8_t		 lease_server[4];
 	bool		 has_lease_dns;
@@ -192,6 +191,8 @@ void	trk_raise(struct cd_tracker *t, struct trk_core *c, enum trk_finding f,
 	    int64_t now, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void	trk_clear(struct cd_tracker *t, struct trk_core *c, enum trk_finding f,
 	    int64_t now);
+bool	trk_active(const struct cd_tracker *t, const struct trk_core *c,
+	    enum trk_finding f);
 void	trk_set_state(struct trk_core *c, enum trk_state s);
 /* A packet of c seen: last_seen and the devices entry. */
 void	trk_touch(struct cd_tracker *t, struct trk_core *c, int64_t now);

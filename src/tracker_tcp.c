@@ -499,7 +499,7 @@ trk_tcp_tick(struct cd_tracker *t, struct trk_core *c, int64_t now)
 		} else
 			s->used = false;
 	}
-	if (c->raised & (1U << F_LOOP)) {
+	if (trk_active(t, c, F_LOOP)) {
 		due = c->starts[c->nstarts % CD_TRACKER_LOOP_SESSIONS] +
 		    CD_TRACKER_LOOP_WINDOW_MS;
 		if (due <= now)

@@ -327,21 +327,20 @@ wifi_subject(const struct net *n, char *buf, size_t len)
 	snprintf(buf, len, "wifi:%s", n->label);
 }
 
-/* wifi.* findings not raised this time have gone away. */
+/* A wifi.* finding not raised this time has gone away. */
 static void
-clear_gone(struct insp *in)
+clear_gone(void *arg, struct cd_finding *f)
 {
-	bool kernel_failed = in->krc < 0 && in->krc != -ENOENT;
+	struct insp	*in = arg;
+	bool		 kernel_failed = in->krc < 0 && in->krc != -ENOENT;
 
-	for (struct cd_finding *f = in->fs->head; f != NULL; f = f->next) {
-		if (!f->active || strncmp(f->id, "wifi.", 5) != 0 ||
-		    was_raised(in, f->id, f->subject))
-			continue;
-		/* The kernel could not be asked: keep what it said last. */
-		if (kernel_failed && f->source == CD_SRC_PROBE)
-			continue;
-		cd_finding_clear(in->fs, f->id, f->subject, in->now);
-	}
+	if (strncmp(f->id, "wifi.", 5) != 0 || was_raised(in, f->id,
+	    f->subject))
+		return;
+	/* The kernel could not be asked: keep what it said last. */
+	if (kernel_failed && f->source == CD_SRC_PROBE)
+		return;
+	cd_finding_clear(in->fs, f->id, f->subject, in->now);
 }
 
 /* ---- the inspection ---------------------------------------------------- */
@@ -479,7 +478,7 @@ cd_wifi_inspect_read(const struct cd_config *cfg, struct cd_wifi_kread *kr,
 		wifi_check_net(&in, &in.nets[i]);
 	wifi_check_no_24ghz(&in);
 	wifi_check_stations(&in);
-	clear_gone(&in);
+	cd_findings_foreach(in.fs, clear_gone, &in);
 	outcome(&in, out);
 	free(in.nets);
 	free(in.raised);

@@ -160,12 +160,24 @@ check_ssid(struct insp *in, const struct net *n)
 }
 
 /* No access point at all on 2.4 GHz: the Core has nothing to join. */
+/* A Core the tracker follows with its cloud session up, or NULL. */
+static const struct cd_device *
+core_online(const struct insp *in)
+{
+	for (const struct cd_device *d = in->st->devices; d != NULL;
+	    d = d->next)
+		if (d->state != NULL && strcmp(d->state, "online") == 0)
+			return d;
+	return NULL;
+}
+
 void
 wifi_check_no_24ghz(struct insp *in)
 {
-	char	detail[640] = "", w[320];
-	size_t	aps = 0;
-	bool	kernel = false;
+	const struct cd_device	*online;
+	char			 detail[640] = "", w[320];
+	size_t			 aps = 0;
+	bool			 kernel = false;
 
 	for (size_t i = 0; i < in->nnets; i++) {
 		const struct net *n = &in->nets[i];
@@ -188,9 +200,14 @@ wifi_check_no_24ghz(struct insp *in)
 	}
 	if (aps == 0)
 		return;
-	wifi_raise(in, "wifi.no_24ghz", CD_SEV_DEFAULT, kernel ? CD_SRC_PROBE :
-	    CD_SRC_CONFIG, "wifi", detail, "no 2.4 GHz network is offered "
-	    "(%zu on other bands): the Core joins 2.4 GHz only", aps);
+	/* The Core is online all the same: through another AP or extender. */
+	if ((online = core_online(in)) != NULL)
+		wifi_cat(detail, sizeof(detail), "; the Core %s is online, "
+		    "through another access point", online->mac);
+	wifi_raise(in, "wifi.no_24ghz", online != NULL ? CD_SEV_INFO :
+	    CD_SEV_DEFAULT, kernel ? CD_SRC_PROBE : CD_SRC_CONFIG, "wifi",
+	    detail, "this host offers no 2.4 GHz network (%zu on other "
+	    "bands): the Core joins 2.4 GHz only", aps);
 }
 
 /* ---- stations: Cores in the devices list, and their signal ------------ */

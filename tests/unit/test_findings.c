@@ -15,8 +15,8 @@
 
 struct sink {
 	int	n;
-	int	prio[16];
-	char	line[16][512];
+	int	prio[32];
+	char	line[32][512];
 };
 
 static void
@@ -24,7 +24,7 @@ capture(void *arg, int priority, const char *line)
 {
 	struct sink *s = arg;
 
-	assert_true(s->n < 16);
+	assert_true(s->n < 32);
 	s->prio[s->n] = priority;
 	snprintf(s->line[s->n], sizeof(s->line[0]), "%s", line);
 	s->n++;
@@ -286,6 +286,243 @@ test_catalogue_matches_spec(void **state)
 	}
 }
 
+static const char *const hs_family[] = {
+	"cloud.ok", "cloud.tcp_blocked", "cloud.tcp_rejected",
+	"cloud.no_handshake", NULL,
+};
+
+/* One verdict of a family at a time: raising one clears the others. */
+static void
+test_raise_one(void **state)
+{
+	struct cd_findings	fs;
+	struct sink		s = { 0 };
+	struct cd_finding_spec	ok = blocked;
+
+	(void)state;
+	cd_findings_init(&fs, capture, &s);
+	ok.id = "cloud.ok";
+	ok.summary = "the nonce arrived";
+	assert_int_equal(cd_finding_raise_one(&fs, hs_family, &blocked, 1), 0);
+	assert_int_equal(cd_finding_raise_one(&fs, hs_family, &blocked, 2), 0);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(cd_finding_raise_one(&fs, hs_family, &ok, 3), 0);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.line[1], "cleared cloud.tcp_blocked "
+	    "cloud:device.spark.io:5683: TCP to device.spark.io:5683 timed out");
+	assert_true(strncmp(s.line[2], "info cloud.ok ", 14) == 0);
+	assert_false(cd_finding_find(&fs, blocked.id, blocked.subject)->active);
+	/* Another subject's findings are left alone. */
+	ok.subject = "cloud:other:5683";
+	cd_finding_raise_one(&fs, hs_family, &ok, 4);
+	assert_true(cd_finding_find(&fs, "cloud.ok", blocked.subject)->active);
+	/* An ID outside the family is refused. */
+	ok.subject = blocked.subject;
+	ok.id = "coap.ok";
+	assert_int_equal(cd_finding_raise_one(&fs, hs_family, &ok, 5), -EINVAL);
+	assert_int_equal(cd_finding_clear_family(&fs, hs_family,
+	    blocked.subject, 6), 1);
+	assert_int_equal(cd_finding_clear_family(&fs, hs_family,
+	    "cloud:other:5683", 6), 1);
+	assert_int_equal(cd_findings_worst(&fs), -1);
+	cd_findings_free(&fs);
+}
+
+static void
+clear_each(void *arg, struct cd_finding *f)
+{
+	struct cd_findings *fs = arg;
+
+	assert_true(f->active);
+	cd_finding_clear(fs, f->id, f->subject, 10000);
+}
+
+/* A walk sees active findings only and may clear while it walks. */
+static void
+test_foreach_clears(void **state)
+{
+	struct cd_findings	fs;
+	struct cd_finding_spec	sp = blocked;
+	char			subject[64];
+
+	(void)state;
+	cd_findings_init(&fs, NULL, NULL);
+	for (int i = 0; i < CD_FINDINGS_MAX_CLEARED + 5; i++) {
+		snprintf(subject, sizeof(subject), "core:%d", i);
+		sp.subject = subject;
+		cd_finding_raise(&fs, &sp, 1000 + i);
+	}
+	cd_finding_clear(&fs, sp.id, "core:0", 2000);
+	cd_findings_foreach(&fs, clear_each, &fs);
+	assert_int_equal(cd_findings_worst(&fs), -1);
+	assert_int_equal(fs.ncleared, CD_FINDINGS_MAX_CLEARED);
+	cd_findings_free(&fs);
+}
+
+struct grading {
+	bool	defer;
+	bool	lower;
+	int	asked;
+};
+
+static void
+grader(void *arg, const struct cd_finding *f, struct cd_finding_grade *g)
+{
+	struct grading *gr = arg;
+
+	(void)f;
+	gr->asked++;
+	g->defer = gr->defer;
+	if (gr->lower) {
+		g->severity = CD_SEV_WARNING;
+		g->advice = "because of something else";
+	}
+}
+
+/* A deferred finding is announced once, at the grade it has then. */
+static void
+test_grader_defers(void **state)
+{
+	struct cd_findings	fs;
+	struct sink		s = { 0 };
+	struct grading		gr = { .defer = true };
+	struct cd_finding	*f;
+
+	(void)state;
+	cd_findings_init(&fs, capture, &s);
+	cd_findings_set_grader(&fs, grader, &gr);
+	cd_finding_raise(&fs, &blocked, 1000);
+	cd_finding_raise(&fs, &blocked, 2000);
+	assert_int_equal(s.n, 0);
+	f = cd_finding_find(&fs, blocked.id, blocked.subject);
+	assert_true(f->active);		/* the report shows it */
+	gr.defer = false;
+	gr.lower = true;
+	cd_findings_regrade(&fs, 3000);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.prio[0], LOG_WARNING);
+	assert_string_equal(s.line[0], "warning cloud.tcp_blocked "
+	    "cloud:device.spark.io:5683: TCP to device.spark.io:5683 timed out"
+	    " -- because of something else");
+	cd_findings_regrade(&fs, 4000);
+	assert_int_equal(s.n, 1);
+	/* The grader's reason gone: back to the catalogue, announced. */
+	gr.lower = false;
+	cd_findings_regrade(&fs, 5000);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.prio[1], LOG_ERR);
+	assert_non_null(strstr(s.line[1], "-- allow outbound TCP port 5683"));
+	assert_string_equal(f->advice, "allow outbound TCP port 5683 in the "
+	    "router's or ISP's firewall");
+	/* Raised and cleared while deferred: never announced at all. */
+	gr.defer = true;
+	cd_finding_clear(&fs, blocked.id, blocked.subject, 6000);
+	assert_int_equal(s.n, 3);
+	cd_finding_raise(&fs, &blocked, 7000);
+	cd_finding_clear(&fs, blocked.id, blocked.subject, 8000);
+	cd_findings_regrade(&fs, 9000);
+	assert_int_equal(s.n, 3);
+	cd_findings_free(&fs);
+}
+
+/*
+ * More than CD_FINDINGS_FLAPS changes within a minute: one line says so,
+ * the rest is quiet until it keeps still, then its state is announced.
+ */
+static void
+test_flap_hold_down(void **state)
+{
+	struct cd_findings	fs;
+	struct sink		s = { 0 };
+	int64_t			t = 1000;
+
+	(void)state;
+	cd_findings_init(&fs, capture, &s);
+	for (int i = 0; i < 2; i++) {
+		cd_finding_raise(&fs, &blocked, t += 5000);
+		cd_finding_clear(&fs, blocked.id, blocked.subject, t += 5000);
+	}
+	assert_int_equal(s.n, 4);
+	cd_finding_raise(&fs, &blocked, t += 5000);	/* the fifth change */
+	assert_int_equal(s.n, 5);
+	assert_int_equal(s.prio[4], LOG_WARNING);
+	assert_string_equal(s.line[4], "flapping cloud.tcp_blocked "
+	    "cloud:device.spark.io:5683: raised or cleared 5 times within "
+	    "20 s; held until it keeps still for 60 s");
+	for (int i = 0; i < 10; i++) {
+		cd_finding_clear(&fs, blocked.id, blocked.subject, t += 1000);
+		cd_finding_raise(&fs, &blocked, t += 1000);
+	}
+	assert_int_equal(s.n, 5);
+	/* The registry still tells the truth. */
+	assert_true(cd_finding_find(&fs, blocked.id, blocked.subject)->active);
+	cd_findings_tick(&fs, t + 59000);
+	assert_int_equal(s.n, 5);
+	/* Still for a minute: what differs from the last line is announced. */
+	cd_findings_tick(&fs, t + 60000);
+	assert_int_equal(s.n, 6);
+	assert_true(strncmp(s.line[5], "error cloud.tcp_blocked ", 24) == 0);
+	/* Settled: changes are announced again, one line each. */
+	t += 120000;
+	cd_finding_clear(&fs, blocked.id, blocked.subject, t);
+	assert_int_equal(s.n, 7);
+	assert_true(strncmp(s.line[6], "cleared cloud.tcp_blocked ", 26) == 0);
+	/* Flapping back to where it was last announced: nothing to say. */
+	for (int i = 0; i < 3; i++) {
+		cd_finding_raise(&fs, &blocked, t += 1000);
+		cd_finding_clear(&fs, blocked.id, blocked.subject, t += 1000);
+	}
+	cd_finding_raise(&fs, &blocked, t += 1000);
+	assert_int_equal(s.n, 11);	/* 4 changes, then the flapping line */
+	assert_true(strncmp(s.line[9], "error ", 6) == 0);
+	assert_true(strncmp(s.line[10], "flapping ", 9) == 0);
+	cd_findings_tick(&fs, t + 60000);
+	assert_int_equal(s.n, 11);
+	cd_findings_free(&fs);
+}
+
+/* A hold ended by a new change: announced once, graded first. */
+static void
+test_flap_release_graded(void **state)
+{
+	struct cd_findings	fs;
+	struct sink		s = { 0 };
+	struct grading		gr = { 0 };
+	int64_t			t = 1000;
+
+	(void)state;
+	cd_findings_init(&fs, capture, &s);
+	cd_findings_set_grader(&fs, grader, &gr);
+	for (int i = 0; i < 3; i++) {
+		cd_finding_raise(&fs, &blocked, t += 1000);
+		cd_finding_clear(&fs, blocked.id, blocked.subject, t += 1000);
+	}
+	assert_int_equal(s.n, 5);	/* 4 lines, then the flapping one */
+	gr.lower = true;
+	cd_finding_raise(&fs, &blocked, t += 61000);
+	assert_int_equal(s.n, 6);
+	assert_true(strncmp(s.line[5], "warning cloud.tcp_blocked ", 26) == 0);
+	cd_findings_free(&fs);
+}
+
+/* Changes a few minutes apart are not flapping. */
+static void
+test_slow_changes_not_held(void **state)
+{
+	struct cd_findings	fs;
+	struct sink		s = { 0 };
+	int64_t			t = 1000;
+
+	(void)state;
+	cd_findings_init(&fs, capture, &s);
+	for (int i = 0; i < 8; i++) {
+		cd_finding_raise(&fs, &blocked, t += 20000);
+		cd_finding_clear(&fs, blocked.id, blocked.subject, t += 20000);
+	}
+	assert_int_equal(s.n, 16);
+	cd_findings_free(&fs);
+}
+
 int
 main(void)
 {
@@ -300,6 +537,12 @@ main(void)
 		cmocka_unit_test(test_bad_spec),
 		cmocka_unit_test(test_cleared_are_bounded),
 		cmocka_unit_test(test_catalogue_matches_spec),
+		cmocka_unit_test(test_raise_one),
+		cmocka_unit_test(test_foreach_clears),
+		cmocka_unit_test(test_grader_defers),
+		cmocka_unit_test(test_flap_hold_down),
+		cmocka_unit_test(test_slow_changes_not_held),
+		cmocka_unit_test(test_flap_release_graded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -111,6 +111,34 @@ test_hostapd_5ghz(void **state)
 	wfx_free(w);
 }
 
+/*
+ * A Core online all the same reaches the cloud through another access
+ * point or an extender: this host's 5 GHz-only Wi-Fi is no error then.
+ */
+static void
+test_no_24ghz_core_online(void **state)
+{
+	struct wfx		*w = wfx_new(HOSTAPD("hostapd-5ghz.conf"));
+	struct cd_device	*d;
+
+	(void)state;
+	d = cd_state_device(&w->st, "08:00:28:c0:de:01", WFX_T0);
+	d->state = "online";
+	wfx_run(w);
+	wfx_expect(w, "wifi.no_24ghz", "wifi", CD_SEV_INFO, CONF);
+	assert_string_equal(wfx_active(w, "wifi.no_24ghz", "wifi")->summary,
+	    "this host offers no 2.4 GHz network (1 on other bands): the "
+	    "Core joins 2.4 GHz only");
+	expect_detail(w, "wifi.no_24ghz", "wifi", "the Core 08:00:28:c0:de:01 "
+	    "is online, through another access point");
+	assert_int_equal(wfx_problems(w), 0);
+	/* Offline again: an error again. */
+	d->state = "offline";
+	wfx_run(w);
+	wfx_expect(w, "wifi.no_24ghz", "wifi", E, CONF);
+	wfx_free(w);
+}
+
 static void
 test_hostapd_n_only(void **state)
 {
@@ -533,6 +561,7 @@ main(void)
 		cmocka_unit_test(test_uci_healthy),
 		cmocka_unit_test(test_uci_channel13),
 		cmocka_unit_test(test_uci_no_24ghz),
+		cmocka_unit_test(test_no_24ghz_core_online),
 		cmocka_unit_test(test_uci_n_only),
 		cmocka_unit_test(test_uci_security),
 		cmocka_unit_test(test_uci_too_long),
