@@ -46,8 +46,12 @@ def report(what, missing, extra):
 
 def findings(man, catalogue):
     code = {}
+    text = open(catalogue, encoding="utf-8").read()
+    # The catalogue proper: cd_catalogue[], not the outage table after it.
+    start = text.find("cd_catalogue[] = {")
+    text = text[start:text.find("\n};", start)] if start >= 0 else ""
     for m in re.finditer(r'\{\s*"([a-z0-9_]+\.[a-z0-9_]+)",\s*([EWI])\b',
-                         open(catalogue, encoding="utf-8").read()):
+                         text):
         code[m.group(1)] = SEVERITY[m.group(2)]
     doc = {}
     for line in man_section(man, "FINDINGS"):
