@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "metrics.h"
 #include "report.h"
 #include "util.h"
 
@@ -32,6 +33,7 @@ usage(FILE *f)
 	    "       corediagd-ctl [-s SOCKET] devices|probes|findings [--json]\n"
 	    "       corediagd-ctl [-s SOCKET] probe [NAME]\n"
 	    "       corediagd-ctl [-s SOCKET] watch [--json]\n"
+	    "       corediagd-ctl [-s SOCKET] metrics\n"
 	    "       corediagd-ctl --version | --help\n");
 }
 
@@ -232,6 +234,25 @@ cmd_query(const struct ctl *c)
 	return code;
 }
 
+/* The report as Prometheus metrics: 0 once printed, whatever it holds. */
+static int
+cmd_metrics(const struct ctl *c)
+{
+	struct json_object	*doc;
+	char			*text;
+
+	if ((doc = ask(c, "report\n", CTL_TIMEOUT_MS)) == NULL)
+		return 3;
+	text = cd_metrics_text(doc);
+	json_object_put(doc);
+	if (text == NULL || fputs(text, stdout) == EOF || fflush(stdout) == EOF) {
+		free(text);
+		return 3;
+	}
+	free(text);
+	return 0;
+}
+
 static int
 watch_event(const struct ctl *c, const char *line)
 {
@@ -291,7 +312,7 @@ parse_args(int argc, char **argv, struct ctl *c)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const commands[] = { "report", "findings",
-	    "devices", "probes", "probe", "watch" };
+	    "devices", "probes", "probe", "watch", "metrics" };
 	int ch;
 	size_t i;
 
@@ -336,5 +357,7 @@ main(int argc, char **argv)
 	c.text.colour = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
 	if (strcmp(c.command, "watch") == 0)
 		return cmd_watch(&c);
+	if (strcmp(c.command, "metrics") == 0)
+		return cmd_metrics(&c);
 	return cmd_query(&c);
 }

@@ -219,13 +219,20 @@ cd_report_text(FILE *out, struct json_object *doc,
 		cd_report_text_probes(out, v, o);
 	if (json_object_object_get_ex(doc, "capture", &v)) {
 		fprintf(out, "\nCapture: %s: %s packets, %s damaged",
-		    dash(jstr(v, "file")), dash(jstr(v, "packets")),
-		    dash(jstr(v, "damaged")));
+		    dash(jstr(v, "file") ? jstr(v, "file") : jstr(v, "interface")),
+		    dash(jstr(v, "packets")), dash(jstr(v, "damaged")));
 		/* Only pcapng files record drops; unknown is not zero. */
 		if (jstr(v, "dropped") != NULL)
 			fprintf(out, ", %s dropped", jstr(v, "dropped"));
 		fputc('\n', out);
 	}
+	if (json_object_object_get_ex(doc, "syslog_remote", &v))
+		fprintf(out, "\nRemote syslog: %s (%s): %s sent, %s dropped, "
+		    "%s queued\n", dash(jstr(v, "target")),
+		    strcmp(dash(jstr(v, "connected")), "true") == 0 ?
+		    "connected" : "not connected",
+		    dash(jstr(v, "sent")), dash(jstr(v, "dropped")),
+		    dash(jstr(v, "queued")));
 	return code;
 }
 

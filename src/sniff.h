@@ -7,6 +7,7 @@
 #define CD_SNIFF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct cd_daemon;
 struct json_object;
@@ -26,6 +27,9 @@ struct pcap;
  * CD_SNIFF_REOPEN_MS.
  */
 int	cd_sniff_start(struct cd_daemon *d, char *err, size_t errlen);
+/* The live capture's counters for the report: 0, or -ENODEV without one. */
+int	cd_sniff_counters(const struct cd_daemon *d, uint64_t *packets,
+	    uint64_t *dropped);
 /* Log pcap's counters and close the capture. */
 void	cd_sniff_stop(struct cd_daemon *d);
 
