@@ -19,7 +19,7 @@
 #include "metrics_file.h"
 #include "util.h"
 
-enum step { S_IDLE, S_OPEN, S_WRITE, S_FSYNC, S_CLOSE, S_RENAME };
+enum step { S_IDLE, S_OPEN, S_CHMOD, S_WRITE, S_FSYNC, S_CLOSE, S_RENAME };
 
 struct cd_metrics_file {
 	uv_loop_t		*loop;
@@ -102,10 +102,18 @@ on_fs(uv_fs_t *req)
 		if (rc < 0)
 			return chain_end(m, "open", rc);
 		m->fd = (uv_file)rc;
-		m->step = S_WRITE;
-		b = uv_buf_init(m->text, (unsigned)m->len);
-		rc = uv_fs_write(m->loop, req, m->fd, &b, 1, 0, on_fs);
+		m->step = S_CHMOD;
+		/* node_exporter runs as another user; the unit's umask is 027. */
+		rc = uv_fs_fchmod(m->loop, req, m->fd, 0644, on_fs);
 		break;
+	case S_CHMOD:
+		if (rc >= 0) {
+			m->step = S_WRITE;
+			b = uv_buf_init(m->text, (unsigned)m->len);
+			rc = uv_fs_write(m->loop, req, m->fd, &b, 1, 0, on_fs);
+			break;
+		}
+		/* FALLTHROUGH */
 	case S_WRITE:
 	case S_FSYNC:
 		if (rc < 0 || (m->step == S_WRITE && (size_t)rc != m->len)) {
