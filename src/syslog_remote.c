@@ -165,7 +165,8 @@ on_connect(uv_connect_t *req, int status)
 	}
 	uv_timer_stop(&r->timer);
 	r->state = R_CONNECTED;
-	log_info("syslog.remote %s: connected", r->url);
+	if (!r->warned)
+		log_info("syslog.remote %s: connected", r->url);
 	reached(r);
 	uv_read_start((uv_stream_t *)&r->sock.tcp, on_read_alloc, on_read);
 	flush(r);

@@ -184,7 +184,7 @@ struct rx {
 	struct cd_syslog_remote	*r;
 	char			 buf[8192];
 	size_t			 len;
-	int			 port;
+	size_t			 want;	/* stop once this much arrived */
 };
 
 static void
@@ -208,6 +208,8 @@ rx_udp(uv_udp_t *h, ssize_t n, const uv_buf_t *b, const struct sockaddr *a,
 		x->buf[x->len++] = '|';	/* datagram boundary */
 		x->buf[x->len] = '\0';
 	}
+	if (x->want > 0 && x->len >= x->want)
+		uv_stop(h->loop);
 }
 
 static void
@@ -220,6 +222,8 @@ rx_tcp(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
 		x->len += (size_t)n;
 		x->buf[x->len] = '\0';
 	}
+	if (x->want > 0 && x->len >= x->want)
+		uv_stop(s->loop);
 }
 
 static void
@@ -253,6 +257,7 @@ bound_port(uv_handle_t *h, int tcp)
 	return ntohs(((struct sockaddr_in *)&ss)->sin_port);
 }
 
+/* Run until the receiver has x->want bytes, or for ms at most (slow under valgrind). */
 static void
 run_for(struct rx *x, uint64_t ms)
 {
@@ -286,93 +291,132 @@ open_remote(struct rx *x, const char *scheme, int port)
 	    sizeof(err)), 0);
 }
 
+/* Each receiver is on the heap: a failed check leaves libuv's threads no dead stack. */
 static void
 remote_udp(void **state)
 {
-	struct rx			x;
+	struct rx			*x = calloc(1, sizeof(*x));
 	struct sockaddr_in		sa;
 	struct cd_syslog_remote_stats	st;
 
 	(void)state;
-	memset(&x, 0, sizeof(x));
-	uv_loop_init(&x.loop);
-	uv_timer_init(&x.loop, &x.timer);
-	uv_udp_init(&x.loop, &x.udp);
-	x.udp.data = &x;
+	uv_loop_init(&x->loop);
+	uv_timer_init(&x->loop, &x->timer);
+	uv_udp_init(&x->loop, &x->udp);
+	x->udp.data = x;
 	uv_ip4_addr("127.0.0.1", 0, &sa);
-	assert_int_equal(uv_udp_bind(&x.udp, (struct sockaddr *)&sa, 0), 0);
-	uv_udp_recv_start(&x.udp, rx_alloc, rx_udp);
-	open_remote(&x, "udp", bound_port((uv_handle_t *)&x.udp, 0));
-	cd_syslog_remote_send(x.r, "one", 3);
-	cd_syslog_remote_send(x.r, "two", 3);
-	run_for(&x, 300);
-	assert_string_equal(x.buf, "one|two|");
-	cd_syslog_remote_stats(x.r, &st);
+	assert_int_equal(uv_udp_bind(&x->udp, (struct sockaddr *)&sa, 0), 0);
+	uv_udp_recv_start(&x->udp, rx_alloc, rx_udp);
+	open_remote(x, "udp", bound_port((uv_handle_t *)&x->udp, 0));
+	cd_syslog_remote_send(x->r, "one", 3);
+	cd_syslog_remote_send(x->r, "two", 3);
+	x->want = 8;
+	run_for(x, 5000);
+	assert_string_equal(x->buf, "one|two|");
+	cd_syslog_remote_stats(x->r, &st);
 	assert_int_equal(st.sent, 2);
 	assert_int_equal(st.dropped, 0);
-	cd_syslog_remote_close(x.r);
-	rx_done(&x);
+	cd_syslog_remote_close(x->r);
+	rx_done(x);
+	free(x);
 }
 
 static void
 remote_tcp(void **state)
 {
-	struct rx			x;
+	struct rx			*x = calloc(1, sizeof(*x));
 	struct sockaddr_in		sa;
 	struct cd_syslog_remote_stats	st;
 
 	(void)state;
-	memset(&x, 0, sizeof(x));
-	uv_loop_init(&x.loop);
-	uv_timer_init(&x.loop, &x.timer);
+	uv_loop_init(&x->loop);
+	uv_timer_init(&x->loop, &x->timer);
 	/* Sent before the connection exists: queued, then delivered. */
-	uv_tcp_init(&x.loop, &x.srv);
-	x.srv.data = &x;
+	uv_tcp_init(&x->loop, &x->srv);
+	x->srv.data = x;
 	uv_ip4_addr("127.0.0.1", 0, &sa);
-	assert_int_equal(uv_tcp_bind(&x.srv, (struct sockaddr *)&sa, 0), 0);
-	assert_int_equal(uv_listen((uv_stream_t *)&x.srv, 4, rx_accept), 0);
-	open_remote(&x, "tcp", bound_port((uv_handle_t *)&x.srv, 1));
-	cd_syslog_remote_send(x.r, "hello world", 11);
-	cd_syslog_remote_send(x.r, "<1>1 x", 6);
-	run_for(&x, 500);
-	assert_string_equal(x.buf, "11 hello world6 <1>1 x");
-	cd_syslog_remote_stats(x.r, &st);
+	assert_int_equal(uv_tcp_bind(&x->srv, (struct sockaddr *)&sa, 0), 0);
+	assert_int_equal(uv_listen((uv_stream_t *)&x->srv, 4, rx_accept), 0);
+	open_remote(x, "tcp", bound_port((uv_handle_t *)&x->srv, 1));
+	cd_syslog_remote_send(x->r, "hello world", 11);
+	cd_syslog_remote_send(x->r, "<1>1 x", 6);
+	x->want = 22;
+	run_for(x, 5000);
+	assert_string_equal(x->buf, "11 hello world6 <1>1 x");
+	cd_syslog_remote_stats(x->r, &st);
 	assert_int_equal(st.sent, 2);
 	assert_true(st.connected);
-	cd_syslog_remote_close(x.r);
-	rx_done(&x);
+	cd_syslog_remote_close(x->r);
+	rx_done(x);
+	free(x);
 }
 
 static void
 remote_unreachable(void **state)
 {
-	struct rx			x;
+	struct rx			*x = calloc(1, sizeof(*x));
 	struct sockaddr_in		sa;
 	struct cd_syslog_remote_stats	st;
 	uv_tcp_t			probe;
 	int				port;
 
 	(void)state;
-	memset(&x, 0, sizeof(x));
-	uv_loop_init(&x.loop);
-	uv_timer_init(&x.loop, &x.timer);
+	uv_loop_init(&x->loop);
+	uv_timer_init(&x->loop, &x->timer);
 	/* A port nobody listens on: bind one, then let it go. */
-	uv_tcp_init(&x.loop, &probe);
+	uv_tcp_init(&x->loop, &probe);
 	uv_ip4_addr("127.0.0.1", 0, &sa);
 	uv_tcp_bind(&probe, (struct sockaddr *)&sa, 0);
 	port = bound_port((uv_handle_t *)&probe, 1);
 	uv_close((uv_handle_t *)&probe, NULL);
-	open_remote(&x, "tcp", port);
+	open_remote(x, "tcp", port);
 	for (int i = 0; i < CD_SYSLOG_QUEUE_MAX + 5; i++)
-		cd_syslog_remote_send(x.r, "m", 1);
-	run_for(&x, 300);
-	cd_syslog_remote_stats(x.r, &st);
+		cd_syslog_remote_send(x->r, "m", 1);
+	run_for(x, 300);
+	cd_syslog_remote_stats(x->r, &st);
 	assert_false(st.connected);
 	assert_int_equal(st.sent, 0);
 	assert_int_equal(st.queued, CD_SYSLOG_QUEUE_MAX);
 	assert_int_equal(st.dropped, 5);
-	cd_syslog_remote_close(x.r);
-	rx_done(&x);
+	cd_syslog_remote_close(x->r);
+	rx_done(x);
+	free(x);
+}
+
+/* The collector starts late: the sender retries and delivers what waited. */
+static void
+remote_reconnect(void **state)
+{
+	struct rx			*x = calloc(1, sizeof(*x));
+	struct sockaddr_in		 sa;
+	struct cd_syslog_remote_stats	 st;
+	int				 port;
+
+	(void)state;
+	uv_loop_init(&x->loop);
+	uv_timer_init(&x->loop, &x->timer);
+	uv_tcp_init(&x->loop, &x->srv);
+	x->srv.data = x;
+	uv_ip4_addr("127.0.0.1", 0, &sa);
+	assert_int_equal(uv_tcp_bind(&x->srv, (struct sockaddr *)&sa, 0), 0);
+	port = bound_port((uv_handle_t *)&x->srv, 1);	/* bound, not listening */
+	open_remote(x, "tcp", port);
+	cd_syslog_remote_send(x->r, "early", 5);
+	run_for(x, 300);
+	cd_syslog_remote_stats(x->r, &st);
+	assert_false(st.connected);
+	assert_int_equal(st.queued, 1);
+	assert_int_equal(uv_listen((uv_stream_t *)&x->srv, 4, rx_accept), 0);
+	x->want = 7;
+	run_for(x, 10000);
+	assert_string_equal(x->buf, "5 early");
+	cd_syslog_remote_stats(x->r, &st);
+	assert_true(st.connected);
+	assert_int_equal(st.sent, 1);
+	assert_int_equal(st.dropped, 0);
+	cd_syslog_remote_close(x->r);
+	rx_done(x);
+	free(x);
 }
 
 int
@@ -386,6 +430,7 @@ main(void)
 		cmocka_unit_test(remote_udp),
 		cmocka_unit_test(remote_tcp),
 		cmocka_unit_test(remote_unreachable),
+		cmocka_unit_test(remote_reconnect),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
