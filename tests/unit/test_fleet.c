@@ -291,23 +291,56 @@ open_remote(struct rx *x, const char *scheme, int port)
 	    sizeof(err)), 0);
 }
 
-/* Each receiver is on the heap: a failed check leaves libuv's threads no dead stack. */
+enum rx_kind { RX_UDP, RX_TCP, RX_TCP_CLOSED };
+
+/*
+ * A receiver on a loopback port, and a sender to it.  On the heap: a
+ * failed check leaves libuv's threads no dead stack.  RX_TCP_CLOSED binds
+ * without listening, so connections are refused until rx_listen().
+ */
+static struct rx *
+rx_new(enum rx_kind kind)
+{
+	struct rx		*x = calloc(1, sizeof(*x));
+	struct sockaddr_in	 sa;
+
+	uv_loop_init(&x->loop);
+	uv_timer_init(&x->loop, &x->timer);
+	uv_ip4_addr("127.0.0.1", 0, &sa);
+	if (kind == RX_UDP) {
+		uv_udp_init(&x->loop, &x->udp);
+		x->udp.data = x;
+		assert_int_equal(uv_udp_bind(&x->udp, (struct sockaddr *)&sa,
+		    0), 0);
+		uv_udp_recv_start(&x->udp, rx_alloc, rx_udp);
+		open_remote(x, "udp", bound_port((uv_handle_t *)&x->udp, 0));
+		return x;
+	}
+	uv_tcp_init(&x->loop, &x->srv);
+	x->srv.data = x;
+	assert_int_equal(uv_tcp_bind(&x->srv, (struct sockaddr *)&sa, 0), 0);
+	if (kind == RX_TCP)
+		assert_int_equal(uv_listen((uv_stream_t *)&x->srv, 4,
+		    rx_accept), 0);
+	open_remote(x, "tcp", bound_port((uv_handle_t *)&x->srv, 1));
+	return x;
+}
+
+static void
+rx_free(struct rx *x)
+{
+	cd_syslog_remote_close(x->r);
+	rx_done(x);
+	free(x);
+}
+
 static void
 remote_udp(void **state)
 {
-	struct rx			*x = calloc(1, sizeof(*x));
-	struct sockaddr_in		sa;
-	struct cd_syslog_remote_stats	st;
+	struct rx			*x = rx_new(RX_UDP);
+	struct cd_syslog_remote_stats	 st;
 
 	(void)state;
-	uv_loop_init(&x->loop);
-	uv_timer_init(&x->loop, &x->timer);
-	uv_udp_init(&x->loop, &x->udp);
-	x->udp.data = x;
-	uv_ip4_addr("127.0.0.1", 0, &sa);
-	assert_int_equal(uv_udp_bind(&x->udp, (struct sockaddr *)&sa, 0), 0);
-	uv_udp_recv_start(&x->udp, rx_alloc, rx_udp);
-	open_remote(x, "udp", bound_port((uv_handle_t *)&x->udp, 0));
 	cd_syslog_remote_send(x->r, "one", 3);
 	cd_syslog_remote_send(x->r, "two", 3);
 	x->want = 8;
@@ -316,28 +349,17 @@ remote_udp(void **state)
 	cd_syslog_remote_stats(x->r, &st);
 	assert_int_equal(st.sent, 2);
 	assert_int_equal(st.dropped, 0);
-	cd_syslog_remote_close(x->r);
-	rx_done(x);
-	free(x);
+	rx_free(x);
 }
 
 static void
 remote_tcp(void **state)
 {
-	struct rx			*x = calloc(1, sizeof(*x));
-	struct sockaddr_in		sa;
-	struct cd_syslog_remote_stats	st;
+	struct rx			*x = rx_new(RX_TCP);
+	struct cd_syslog_remote_stats	 st;
 
 	(void)state;
-	uv_loop_init(&x->loop);
-	uv_timer_init(&x->loop, &x->timer);
 	/* Sent before the connection exists: queued, then delivered. */
-	uv_tcp_init(&x->loop, &x->srv);
-	x->srv.data = x;
-	uv_ip4_addr("127.0.0.1", 0, &sa);
-	assert_int_equal(uv_tcp_bind(&x->srv, (struct sockaddr *)&sa, 0), 0);
-	assert_int_equal(uv_listen((uv_stream_t *)&x->srv, 4, rx_accept), 0);
-	open_remote(x, "tcp", bound_port((uv_handle_t *)&x->srv, 1));
 	cd_syslog_remote_send(x->r, "hello world", 11);
 	cd_syslog_remote_send(x->r, "<1>1 x", 6);
 	x->want = 22;
@@ -346,30 +368,16 @@ remote_tcp(void **state)
 	cd_syslog_remote_stats(x->r, &st);
 	assert_int_equal(st.sent, 2);
 	assert_true(st.connected);
-	cd_syslog_remote_close(x->r);
-	rx_done(x);
-	free(x);
+	rx_free(x);
 }
 
 static void
 remote_unreachable(void **state)
 {
-	struct rx			*x = calloc(1, sizeof(*x));
-	struct sockaddr_in		sa;
-	struct cd_syslog_remote_stats	st;
-	uv_tcp_t			probe;
-	int				port;
+	struct rx			*x = rx_new(RX_TCP_CLOSED);
+	struct cd_syslog_remote_stats	 st;
 
 	(void)state;
-	uv_loop_init(&x->loop);
-	uv_timer_init(&x->loop, &x->timer);
-	/* A port nobody listens on: bind one, then let it go. */
-	uv_tcp_init(&x->loop, &probe);
-	uv_ip4_addr("127.0.0.1", 0, &sa);
-	uv_tcp_bind(&probe, (struct sockaddr *)&sa, 0);
-	port = bound_port((uv_handle_t *)&probe, 1);
-	uv_close((uv_handle_t *)&probe, NULL);
-	open_remote(x, "tcp", port);
 	for (int i = 0; i < CD_SYSLOG_QUEUE_MAX + 5; i++)
 		cd_syslog_remote_send(x->r, "m", 1);
 	run_for(x, 300);
@@ -378,29 +386,17 @@ remote_unreachable(void **state)
 	assert_int_equal(st.sent, 0);
 	assert_int_equal(st.queued, CD_SYSLOG_QUEUE_MAX);
 	assert_int_equal(st.dropped, 5);
-	cd_syslog_remote_close(x->r);
-	rx_done(x);
-	free(x);
+	rx_free(x);
 }
 
 /* The collector starts late: the sender retries and delivers what waited. */
 static void
 remote_reconnect(void **state)
 {
-	struct rx			*x = calloc(1, sizeof(*x));
-	struct sockaddr_in		 sa;
+	struct rx			*x = rx_new(RX_TCP_CLOSED);
 	struct cd_syslog_remote_stats	 st;
-	int				 port;
 
 	(void)state;
-	uv_loop_init(&x->loop);
-	uv_timer_init(&x->loop, &x->timer);
-	uv_tcp_init(&x->loop, &x->srv);
-	x->srv.data = x;
-	uv_ip4_addr("127.0.0.1", 0, &sa);
-	assert_int_equal(uv_tcp_bind(&x->srv, (struct sockaddr *)&sa, 0), 0);
-	port = bound_port((uv_handle_t *)&x->srv, 1);	/* bound, not listening */
-	open_remote(x, "tcp", port);
 	cd_syslog_remote_send(x->r, "early", 5);
 	run_for(x, 300);
 	cd_syslog_remote_stats(x->r, &st);
@@ -414,9 +410,7 @@ remote_reconnect(void **state)
 	assert_true(st.connected);
 	assert_int_equal(st.sent, 1);
 	assert_int_equal(st.dropped, 0);
-	cd_syslog_remote_close(x->r);
-	rx_done(x);
-	free(x);
+	rx_free(x);
 }
 
 int
