@@ -13,20 +13,11 @@
 #include <time.h>
 
 #include "metrics.h"
+#include "report.h"
 #include "util.h"
 
 static const char *const device_states[] = { "dhcp", "dns", "connecting",
     "handshake", "online", "offline" };
-
-static const char *
-jstr(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || v == NULL)
-		return NULL;
-	return json_object_get_string(v);
-}
 
 static int64_t
 jint(struct json_object *o, const char *key)
@@ -87,9 +78,9 @@ findings(FILE *out, struct json_object *a)
 	for (i = 0; i < json_object_array_length(a); i++) {
 		f = json_object_array_get_idx(a, i);
 		fputs("corediagd_finding_active{", out);
-		label(out, "id", jstr(f, "id"), 1);
-		label(out, "subject", jstr(f, "subject"), 0);
-		label(out, "severity", jstr(f, "severity"), 0);
+		label(out, "id", cd_report_str(f, "id"), 1);
+		label(out, "subject", cd_report_str(f, "subject"), 0);
+		label(out, "severity", cd_report_str(f, "severity"), 0);
 		fprintf(out, "} %d\n", json_object_object_get_ex(f, "active",
 		    &v) && json_object_get_boolean(v) ? 1 : 0);
 	}
@@ -106,29 +97,29 @@ probes(FILE *out, struct json_object *a)
 	for (i = 0; i < n; i++) {
 		p = json_object_array_get_idx(a, i);
 		fputs("corediagd_probe_duration_seconds{", out);
-		label(out, "probe", jstr(p, "name"), 1);
+		label(out, "probe", cd_report_str(p, "name"), 1);
 		fprintf(out, "} %.3f\n", (double)jint(p, "duration_ms") / 1000);
 	}
 	family(out, "corediagd_probe_result", "gauge",
 	    "1 for the result word of the probe's last run.");
 	for (i = 0; i < n; i++) {
 		p = json_object_array_get_idx(a, i);
-		if (jstr(p, "result") == NULL)
+		if (cd_report_str(p, "result") == NULL)
 			continue;
 		fputs("corediagd_probe_result{", out);
-		label(out, "probe", jstr(p, "name"), 1);
-		label(out, "result", jstr(p, "result"), 0);
+		label(out, "probe", cd_report_str(p, "name"), 1);
+		label(out, "result", cd_report_str(p, "result"), 0);
 		fputs("} 1\n", out);
 	}
 	family(out, "corediagd_probe_last_run_timestamp_seconds", "gauge",
 	    "When the probe last ran, in seconds since the epoch.");
 	for (i = 0; i < n; i++) {
 		p = json_object_array_get_idx(a, i);
-		if (jstr(p, "last_run") == NULL)
+		if (cd_report_str(p, "last_run") == NULL)
 			continue;
 		fputs("corediagd_probe_last_run_timestamp_seconds{", out);
-		label(out, "probe", jstr(p, "name"), 1);
-		fprintf(out, "} %lld\n", epoch(jstr(p, "last_run")));
+		label(out, "probe", cd_report_str(p, "name"), 1);
+		fprintf(out, "} %lld\n", epoch(cd_report_str(p, "last_run")));
 	}
 }
 
@@ -142,7 +133,7 @@ devices(FILE *out, struct json_object *a)
 	    "Cores seen, by the state of their way to the cloud.");
 	for (j = 0; j < nitems(device_states); j++) {
 		for (i = n = 0; i < json_object_array_length(a); i++) {
-			st = jstr(json_object_array_get_idx(a, i), "state");
+			st = cd_report_str(json_object_array_get_idx(a, i), "state");
 			n += st != NULL && strcmp(st, device_states[j]) == 0;
 		}
 		fprintf(out, "corediagd_devices{state=\"%s\"} %zu\n",
@@ -173,11 +164,11 @@ daemon_part(FILE *out, struct json_object *doc)
 		family(out, "corediagd_build_info", "gauge",
 		    "A constant 1, labelled with corediagd's version.");
 		fputs("corediagd_build_info{", out);
-		label(out, "version", jstr(d, "version"), 1);
+		label(out, "version", cd_report_str(d, "version"), 1);
 		fputs("} 1\n", out);
 		gauge(out, "corediagd_start_time_seconds", "When the daemon "
 		    "started, in seconds since the epoch.",
-		    epoch(jstr(d, "started")));
+		    epoch(cd_report_str(d, "started")));
 	}
 	if (json_object_object_get_ex(doc, "capture", &c) && c != NULL) {
 		counter(out, "corediagd_capture_packets_total",

@@ -25,6 +25,12 @@ jstr(struct json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
+const char *
+cd_report_str(struct json_object *o, const char *key)
+{
+	return jstr(o, key);
+}
+
 static const char *
 dash(const char *s)
 {

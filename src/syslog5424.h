@@ -11,7 +11,7 @@
 
 #include "findings.h"
 
-/* 32473: the enterprise number RFC 5612 reserves for examples (no PEN of our own). */
+/* 32473: the enterprise number RFC 5612 reserves for examples. */
 #define CD_SYSLOG_SDID		"corediagd@32473"
 #define CD_SYSLOG_MAX_MSG	8192	/* rsyslog's default maxMessageSize */
 #define CD_SYSLOG_MAX_EVIDENCE	2048	/* bytes of detail before escaping */

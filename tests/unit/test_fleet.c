@@ -257,7 +257,7 @@ bound_port(uv_handle_t *h, int tcp)
 	return ntohs(((struct sockaddr_in *)&ss)->sin_port);
 }
 
-/* Run until the receiver has x->want bytes, or for ms at most (slow under valgrind). */
+/* Run until the receiver has x->want bytes, or ms at most (valgrind is slow). */
 static void
 run_for(struct rx *x, uint64_t ms)
 {
