@@ -168,6 +168,8 @@ on_connect(uv_connect_t *req, int status)
 	if (!r->warned)
 		log_info("syslog.remote %s: connected", r->url);
 	reached(r);
+	/* A collector that vanishes without a RST is noticed in minutes. */
+	uv_tcp_keepalive(&r->sock.tcp, 1, 60);
 	uv_read_start((uv_stream_t *)&r->sock.tcp, on_read_alloc, on_read);
 	flush(r);
 }
@@ -259,16 +261,15 @@ sent(struct wreq *w, int status)
 		r->dropped++;
 		if (r->u.tcp)
 			fail(r, "send", status);
-		else if (!r->warned) {
+		else if (!r->warned) {	/* once: a dead collector is not news */
 			log_warnx("syslog.remote %s: send: %s; counting the "
 			    "messages lost", r->url, uv_strerror(status));
 			r->warned = true;
 		}
 		return;
 	}
+	/* A datagram that left says nothing of the collector: no "again". */
 	r->sent++;
-	if (!r->u.tcp)
-		reached(r);
 	if (!r->closing)
 		flush(r);
 }
