@@ -224,9 +224,12 @@ cd_report_text(FILE *out, struct json_object *doc,
 	if (json_object_object_get_ex(doc, "probes", &v))
 		cd_report_text_probes(out, v, o);
 	if (json_object_object_get_ex(doc, "capture", &v)) {
-		fprintf(out, "\nCapture: %s: %s packets, %s damaged",
+		/* A file (--read), or the live capture's interface. */
+		fprintf(out, "\nCapture: %s: %s packets",
 		    dash(jstr(v, "file") ? jstr(v, "file") : jstr(v, "interface")),
-		    dash(jstr(v, "packets")), dash(jstr(v, "damaged")));
+		    dash(jstr(v, "packets")));
+		if (jstr(v, "damaged") != NULL)
+			fprintf(out, ", %s damaged", jstr(v, "damaged"));
 		/* Only pcapng files record drops; unknown is not zero. */
 		if (jstr(v, "dropped") != NULL)
 			fprintf(out, ", %s dropped", jstr(v, "dropped"));
