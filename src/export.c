@@ -131,6 +131,7 @@ cd_export_report(const struct cd_daemon *d, struct json_object *doc)
 	struct cd_syslog_remote_stats	 st;
 	struct json_object		*o;
 	uint64_t			 packets, dropped;
+	const char			*ifname;
 	char				 buf[32];
 
 	if (d->export == NULL)
@@ -141,10 +142,10 @@ cd_export_report(const struct cd_daemon *d, struct json_object *doc)
 	json_object_object_add(o, "started", json_object_new_string(
 	    cd_rfc3339(d->export->started, buf, sizeof(buf))));
 	json_object_object_add(doc, "daemon", o);
-	if (cd_sniff_counters(d, &packets, &dropped) == 0) {
+	if ((ifname = cd_sniff_counters(d, &packets, &dropped)) != NULL) {
 		o = json_object_new_object();
 		json_object_object_add(o, "interface",
-		    json_object_new_string(d->cfg->interfaces.lan));
+		    json_object_new_string(ifname));
 		add_int(o, "packets", (int64_t)packets);
 		add_int(o, "dropped", (int64_t)dropped);
 		json_object_object_add(doc, "capture", o);

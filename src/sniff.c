@@ -304,15 +304,15 @@ cd_sniff_stop(struct cd_daemon *d)
 	uv_close((uv_handle_t *)&s->timer, timer_closed);
 }
 
-int
+const char *
 cd_sniff_counters(const struct cd_daemon *d, uint64_t *packets,
     uint64_t *dropped)
 {
 	const struct cd_sniff *s = d->sniff;
 
 	if (s == NULL)
-		return -ENODEV;
+		return NULL;
 	*packets = s->cap.packets;
 	*dropped = (uint64_t)s->drops + s->ifdrops;
-	return 0;
+	return s->ifname;
 }

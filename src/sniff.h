@@ -27,8 +27,8 @@ struct pcap;
  * CD_SNIFF_REOPEN_MS.
  */
 int	cd_sniff_start(struct cd_daemon *d, char *err, size_t errlen);
-/* The live capture's counters for the report: 0, or -ENODEV without one. */
-int	cd_sniff_counters(const struct cd_daemon *d, uint64_t *packets,
+/* The live capture's interface and counters, or NULL without one. */
+const char *cd_sniff_counters(const struct cd_daemon *d, uint64_t *packets,
 	    uint64_t *dropped);
 /* Log pcap's counters and close the capture. */
 void	cd_sniff_stop(struct cd_daemon *d);
