@@ -79,7 +79,12 @@ struct cd_config {
 		char		*ident;
 		int		 facility;	/* LOG_DAEMON, LOG_LOCAL0... */
 		char		*facility_name;
+		char		*remote;	/* "udp://HOST:PORT", "tcp://..." */
 	} syslog;
+
+	struct {
+		char		*textfile;	/* for node_exporter */
+	} metrics;
 
 	char			*user;
 };

@@ -129,6 +129,12 @@ static const struct ckey keys[] = {
 	{ "syslog.facility", T_FACILITY, FLD(syslog.facility),
 	  .aux1 = AUX(syslog.facility_name), .def = "daemon",
 	  .help = "syslog facility: daemon, user, local0..local7" },
+	{ "syslog.remote", T_STRING, FLD(syslog.remote),
+	  .flags = F_SYSLOGURL | F_EMPTYOK, .def = "",
+	  .help = "also send findings as RFC 5424 to udp:// or tcp://HOST:PORT" },
+	{ "metrics.textfile", T_STRING, FLD(metrics.textfile),
+	  .flags = F_ABSPATH | F_EMPTYOK, .def = "",
+	  .help = "Prometheus metrics for node_exporter's textfile collector" },
 
 	{ "user", T_STRING, FLD(user), .def = "corediag",
 	  .help = "user to drop to after start-up; empty = keep" },

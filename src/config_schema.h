@@ -38,6 +38,7 @@ enum ktype {
 #define F_HTTPURL	0x10U	/* a plain http:// URL */
 #define F_EMPTYOK	0x20U	/* "" is allowed despite the above */
 #define F_SINGLE	0x40U	/* a list that also takes one string */
+#define F_SYSLOGURL	0x80U	/* udp://HOST:PORT or tcp://HOST:PORT */
 
 struct ckey {
 	const char	 *path;		/* dotted: "cloud.host" */

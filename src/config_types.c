@@ -27,6 +27,7 @@
 
 #include "cd_config.h"
 #include "config_schema.h"
+#include "syslog5424.h"
 
 
 static const struct {
@@ -244,6 +245,10 @@ check_str(const struct ckey *k, const char *s, struct why *w)
 		    SUN_PATHLEN - 1);
 	if (f & F_HTTPURL)
 		return check_url(s, w);
+	if ((f & F_SYSLOGURL) &&
+	    cd_syslog_url_parse(s, &(struct cd_syslog_url){ 0 }, w->msg,
+	    sizeof(w->msg)) < 0)
+		return -EINVAL;
 	return 0;
 }
 

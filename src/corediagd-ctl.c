@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cd_config.h"
+#include "metrics.h"
 #include "report.h"
 #include "util.h"
 
@@ -33,6 +34,7 @@ usage(FILE *f)
 	    " [--json]\n"
 	    "       corediagd-ctl [-s SOCKET | -c FILE] probe [NAME]\n"
 	    "       corediagd-ctl [-s SOCKET | -c FILE] watch [--json]\n"
+	    "       corediagd-ctl [-s SOCKET | -c FILE] metrics\n"
 	    "       corediagd-ctl --version | --help\n");
 }
 
@@ -235,6 +237,25 @@ cmd_query(const struct ctl *c)
 	return code;
 }
 
+/* The report as Prometheus metrics: 0 once printed, whatever it holds. */
+static int
+cmd_metrics(const struct ctl *c)
+{
+	struct json_object	*doc;
+	char			*text;
+
+	if ((doc = ask(c, "report\n", CTL_TIMEOUT_MS)) == NULL)
+		return 3;
+	text = cd_metrics_text(doc);
+	json_object_put(doc);
+	if (text == NULL || fputs(text, stdout) == EOF || fflush(stdout) == EOF) {
+		free(text);
+		return 3;
+	}
+	free(text);
+	return 0;
+}
+
 static int
 watch_event(const struct ctl *c, const char *line)
 {
@@ -332,7 +353,7 @@ parse_args(int argc, char **argv, struct ctl *c)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const commands[] = { "report", "findings",
-	    "devices", "probes", "probe", "watch" };
+	    "devices", "probes", "probe", "watch", "metrics" };
 	int ch;
 	size_t i;
 
@@ -378,5 +399,7 @@ main(int argc, char **argv)
 	c.text.colour = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
 	if (strcmp(c.command, "watch") == 0)
 		return cmd_watch(&c);
+	if (strcmp(c.command, "metrics") == 0)
+		return cmd_metrics(&c);
 	return cmd_query(&c);
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "export.h"
 #include "internet.h"
 #include "log.h"
 #include "report.h"
@@ -34,6 +35,7 @@ findings_to_watchers(void *arg, enum cd_finding_event ev,
 	struct cd_daemon	*d = arg;
 	struct json_object	*o;
 
+	cd_export_event(d, ev, f);
 	if (d->status == NULL)
 		return;
 	o = json_object_new_object();
@@ -64,7 +66,11 @@ cd_daemon_init(struct cd_daemon *d, uv_loop_t *loop, struct cd_config *cfg,
 struct json_object *
 cd_daemon_report(const struct cd_daemon *d)
 {
-	return cd_report_json(&d->findings, &d->state, d->host, cd_now_ms());
+	struct json_object *doc;
+
+	doc = cd_report_json(&d->findings, &d->state, d->host, cd_now_ms());
+	cd_export_report(d, doc);
+	return doc;
 }
 
 static void
@@ -209,6 +215,7 @@ cd_daemon_start(struct cd_daemon *d, char *err, size_t errlen)
 	}
 	signals_start(d);
 	timers_start(d);
+	cd_export_start(d);
 	cd_prober_schedule(&d->prober, d->cfg->probes.interval_ms);
 	return 0;
 }
@@ -242,6 +249,7 @@ cd_daemon_reload(struct cd_daemon *d)
 		    cfg->probes.interval_ms);
 	cd_sniff_configure(d->sniff, cfg);
 	d->cfg = cfg;
+	cd_export_reload(d, old);
 	cd_config_free(old);
 	log_notice("configuration reloaded from %s", d->config_path);
 	cd_sd_notify("READY=1");
@@ -255,6 +263,7 @@ cd_daemon_stop(struct cd_daemon *d)
 	cd_prober_close(&d->prober);
 	cd_sniff_stop(d->sniff);
 	d->sniff = NULL;
+	cd_export_stop(d);
 	cd_status_close(d->status);
 	d->status = NULL;
 	if (d->signals_on) {

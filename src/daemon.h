@@ -20,6 +20,7 @@ struct cd_daemon {
 	struct cd_prober	 prober;
 	struct cd_status	*status;	/* NULL in --once and --read */
 	struct cd_sniff		*sniff;		/* the live capture, or NULL */
+	struct cd_export	*export;	/* metrics.textfile, syslog.remote */
 	uv_signal_t		 sig_hup, sig_term, sig_int;
 	bool			 signals_on;
 	uv_timer_t		 findings_tick;	/* releases flap holds */

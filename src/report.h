@@ -27,6 +27,8 @@ char	*cd_report_line(struct json_object *doc);
 struct cd_text_opts {
 	int	colour;
 };
+/* The string value of o's key (numbers as text), or NULL. */
+const char *cd_report_str(struct json_object *o, const char *key);
 /* SPEC's exit code from a findings array: 0, 1 or 2 (3 if malformed). */
 int	cd_report_exit_code(struct json_object *findings);
 /* The human report; returns the exit code of its findings. */

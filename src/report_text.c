@@ -25,6 +25,12 @@ jstr(struct json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
+const char *
+cd_report_str(struct json_object *o, const char *key)
+{
+	return jstr(o, key);
+}
+
 static const char *
 dash(const char *s)
 {
@@ -218,14 +224,24 @@ cd_report_text(FILE *out, struct json_object *doc,
 	if (json_object_object_get_ex(doc, "probes", &v))
 		cd_report_text_probes(out, v, o);
 	if (json_object_object_get_ex(doc, "capture", &v)) {
-		fprintf(out, "\nCapture: %s: %s packets, %s damaged",
-		    dash(jstr(v, "file")), dash(jstr(v, "packets")),
-		    dash(jstr(v, "damaged")));
+		/* A file (--read), or the live capture's interface. */
+		fprintf(out, "\nCapture: %s: %s packets",
+		    dash(jstr(v, "file") ? jstr(v, "file") : jstr(v, "interface")),
+		    dash(jstr(v, "packets")));
+		if (jstr(v, "damaged") != NULL)
+			fprintf(out, ", %s damaged", jstr(v, "damaged"));
 		/* Only pcapng files record drops; unknown is not zero. */
 		if (jstr(v, "dropped") != NULL)
 			fprintf(out, ", %s dropped", jstr(v, "dropped"));
 		fputc('\n', out);
 	}
+	if (json_object_object_get_ex(doc, "syslog_remote", &v))
+		fprintf(out, "\nRemote syslog: %s (%s): %s sent, %s dropped, "
+		    "%s queued\n", dash(jstr(v, "target")),
+		    strcmp(dash(jstr(v, "connected")), "true") == 0 ?
+		    "connected" : "not connected",
+		    dash(jstr(v, "sent")), dash(jstr(v, "dropped")),
+		    dash(jstr(v, "queued")));
 	return code;
 }
 

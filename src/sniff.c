@@ -310,3 +310,14 @@ cd_sniff_stop(struct cd_sniff *s)
 	uv_timer_stop(&s->timer);
 	uv_close((uv_handle_t *)&s->timer, timer_closed);
 }
+
+const char *
+cd_sniff_counters(const struct cd_sniff *s, uint64_t *packets,
+    uint64_t *dropped)
+{
+	if (s == NULL)
+		return NULL;
+	*packets = s->cap.packets;
+	*dropped = (uint64_t)s->drops + s->ifdrops;
+	return s->ifname;
+}

@@ -7,6 +7,7 @@
 #define CD_SNIFF_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <uv.h>
 
 struct cd_config;
@@ -47,6 +48,9 @@ int	cd_sniff_start(const struct cd_sniff_ctx *ctx,
 void	cd_sniff_configure(struct cd_sniff *s, const struct cd_config *cfg);
 /* Log pcap's counters and close the capture; NULL is fine. */
 void	cd_sniff_stop(struct cd_sniff *s);
+/* The live capture's interface and counters, or NULL without one. */
+const char *cd_sniff_counters(const struct cd_sniff *s, uint64_t *packets,
+	    uint64_t *dropped);
 
 /*
  * --read's analysis of an open capture (offline.c): the report document
