@@ -28,7 +28,7 @@
  * first offer to a new client, so the wait must allow for that); after
  * the first offer, CD_DHCP_SETTLE_MS more for other servers, and at least
  * CD_DHCP_PING_WAIT_MS after the DISCOVER (probe_dhcp.h says why).
- * It all ends a little under timeout x (retries + 1).
+ * The run's deadline (probe.c) ends it with what has come.
  */
 #include "config.h"
 
@@ -46,7 +46,7 @@
 
 #include <pcap/pcap.h>
 
-#include "daemon.h"
+#include "cd_config.h"
 #include "dhcp_msg.h"
 #include "log.h"
 #include "probe.h"
@@ -64,10 +64,10 @@ struct dhcp_probe {
 	uv_poll_t		 poll;		/* the capture's fd */
 	bool			 has_poll;
 	uv_timer_t		 resend;	/* the next DISCOVER */
-	uv_timer_t		 end;		/* deadline, settle, or failure */
+	uv_timer_t		 end;		/* settle, or failure */
 	int			 udp_fd;	/* the copy for a local server */
 	unsigned		 handles;	/* closing; freed at zero */
-	uint64_t		 t0, deadline;	/* uv_now */
+	uint64_t		 t0;		/* uv_now */
 	uint64_t		 timeout_ms;
 	unsigned		 resends_left;
 	struct cd_dhcp_sent	 sent;
@@ -179,11 +179,10 @@ finish(struct dhcp_probe *p)
 	char			 detail[sizeof(v.detail) + sizeof(p->note)];
 
 	p->run = NULL;
-	run->priv = NULL;
 	if (p->fail[0] != '\0') {
 		teardown(p);
 		/* Could not test: a result, not a finding about the LAN. */
-		cd_probe_done(run, "failed", p->fail);
+		cd_probe_done(run, CD_REACH_UNKNOWN, "failed", p->fail);
 		return;
 	}
 	p->sent.waited_ms = uv_now(p->loop) - p->t0;
@@ -191,7 +190,7 @@ finish(struct dhcp_probe *p)
 	report(run, p->subject, &v);
 	snprintf(detail, sizeof(detail), "%s%s", v.detail, p->note);
 	teardown(p);
-	cd_probe_done(run, v.result, detail);
+	cd_probe_done(run, CD_REACH_UNKNOWN, v.result, detail);
 }
 
 static void
@@ -213,9 +212,9 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	struct dhcp_probe	*p = (struct dhcp_probe *)(void *)user;
 	struct cd_dhcp_offer	*o;
-	uint64_t		 now, end;
+	uint64_t		 now, end, deadline;
 
-	if (p->noffers == MAX_OFFERS)
+	if (p->noffers == MAX_OFFERS || p->run == NULL)
 		return;
 	o = &p->offers[p->noffers];
 	if (cd_dhcp_offer_parse(p->dlt, bytes, h->caplen, h->len,
@@ -229,8 +228,9 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 	end = now + CD_DHCP_SETTLE_MS;
 	if (end < p->t0 + CD_DHCP_PING_WAIT_MS)
 		end = p->t0 + CD_DHCP_PING_WAIT_MS;
-	if (end > p->deadline)
-		end = p->deadline;
+	deadline = p->run->deadline_mono;
+	if (end > deadline)
+		end = deadline;
 	uv_timer_stop(&p->resend);
 	uv_timer_start(&p->end, end_cb, end > now ? end - now : 0, 0);
 }
@@ -395,10 +395,8 @@ static void
 probe_init(struct dhcp_probe *p, struct cd_probe_run *run,
     const struct cd_config *cfg)
 {
-	uint64_t budget = cd_probe_budget_ms(cfg), margin;
-
 	p->run = run;
-	p->loop = cd_probe_daemon(run)->loop;
+	p->loop = cd_probe_loop(run);
 	p->udp_fd = -1;
 	snprintf(p->iface, sizeof(p->iface), "%s", cfg->interfaces.lan);
 	snprintf(p->subject, sizeof(p->subject), "dhcp:%s", p->iface);
@@ -411,9 +409,6 @@ probe_init(struct dhcp_probe *p, struct cd_probe_run *run,
 	uv_timer_init(p->loop, &p->end);
 	p->resend.data = p->end.data = p;
 	p->t0 = uv_now(p->loop);
-	/* A little under the scheduler's bound. */
-	margin = p->timeout_ms / 10 < 100 ? p->timeout_ms / 10 : 100;
-	p->deadline = p->t0 + (budget > margin ? budget - margin : 1);
 }
 
 static int
@@ -421,13 +416,12 @@ dhcp_start(struct cd_probe_run *run)
 {
 	struct dhcp_probe *p = cd_calloc(1, sizeof(*p));
 
-	probe_init(p, run, cd_probe_daemon(run)->cfg);
+	probe_init(p, run, cd_probe_cfg(run));
 	run->priv = p;
 	if (capture_open(p) < 0 || discover_send(p) < 0) {
 		fail_soon(p);
 		return 0;
 	}
-	uv_timer_start(&p->end, end_cb, p->deadline - p->t0, 0);
 	if (p->resends_left > 0)
 		uv_timer_start(&p->resend, resend_cb, p->timeout_ms, 0);
 	return 0;
@@ -445,9 +439,20 @@ dhcp_cancel(struct cd_probe_run *run)
 	teardown(p);
 }
 
+/* The budget is spent: the offers that came are the answer. */
+static void
+dhcp_expire(struct cd_probe_run *run)
+{
+	struct dhcp_probe *p = run->priv;
+
+	if (p != NULL && p->run != NULL)
+		finish(p);
+}
+
 const struct cd_probe_ops cd_probe_dhcp = {
 	.name = "dhcp",
 	.enabled = dhcp_enabled,
 	.start = dhcp_start,
 	.cancel = dhcp_cancel,
+	.expire = dhcp_expire,
 };

@@ -11,20 +11,31 @@
 #include <stdint.h>
 
 struct cd_config;
+struct cd_local;
 
 /* "cloud:<host>:<port>", the subject of every cloud.* finding. */
 void	cd_cloud_subject(const struct cd_config *cfg, char *buf, size_t len);
 
 /* dns: a failure that may go away on another try (no answer, SERVFAIL)? */
 bool	cd_dns_retryable(int gai_status);
+/* What an answer held: for the verdict, decided on IPv4. */
+struct cd_dns_count {
+	unsigned	v4;		/* IPv4 addresses */
+	unsigned	bogus;		/* of them, not on the internet */
+	unsigned	other;		/* IPv6 addresses */
+	unsigned	internet;	/* of all, ones the internet may have */
+};
+
 /*
- * List res's addresses into buf, each bogus one with its class
- * ("192.168.1.1 (private)"); returns how many are bogus.
+ * List res's addresses into buf, IPv4 first, each one not on the internet
+ * with why ("192.168.1.1 (private)", "198.18.1.1 (this host's own
+ * address)"), IPv6 ones marked as information; count them in c.
  */
-int	cd_dns_describe(const struct addrinfo *res, char *buf, size_t len);
+void	cd_dns_describe(const struct addrinfo *res, const struct cd_local *l,
+	    char *buf, size_t len, struct cd_dns_count *c);
 
 /* handshake: what one connection to one address came to. */
-struct cd_hs_outcome {
+struct cd_handshake_outcome {
 	bool	connected;
 	int	connect_status;	/* libuv error if not connected; UV_ETIMEDOUT = our timer */
 	int	read_status;	/* after connecting: 0, UV_EOF, UV_ECONNRESET, ... */
@@ -32,19 +43,19 @@ struct cd_hs_outcome {
 	bool	timed_out;	/* our timer ended it */
 };
 
-enum cd_hs_verdict {
-	CD_HS_OK,		/* exactly the 40-byte nonce */
-	CD_HS_BLOCKED,		/* connect timed out, or unreachable */
-	CD_HS_REJECTED,		/* refused, or reset before any byte */
-	CD_HS_NO_HANDSHAKE,	/* connected, but no 40-byte nonce */
+enum cd_handshake_verdict {
+	CD_HANDSHAKE_OK,		/* exactly the 40-byte nonce */
+	CD_HANDSHAKE_BLOCKED,		/* connect timed out, or unreachable */
+	CD_HANDSHAKE_REJECTED,		/* refused, or reset before any byte */
+	CD_HANDSHAKE_NO_HANDSHAKE,	/* connected, but no 40-byte nonce */
 };
 
 #define CD_NONCE_LEN	40
 
-enum cd_hs_verdict cd_handshake_verdict(const struct cd_hs_outcome *o);
+enum cd_handshake_verdict cd_handshake_verdict(const struct cd_handshake_outcome *o);
 /* The finding ID ("cloud.ok", ...) and the probe's result word. */
-const char *cd_hs_verdict_id(enum cd_hs_verdict v);
-const char *cd_hs_verdict_word(enum cd_hs_verdict v);
+const char *cd_handshake_verdict_id(enum cd_handshake_verdict v);
+const char *cd_handshake_verdict_word(enum cd_handshake_verdict v);
 
 /* portal: one HTTP answer (status 0: none at all). */
 enum cd_portal_verdict {
