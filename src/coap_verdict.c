@@ -25,16 +25,43 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "probe_coap.h"
 
-static void
-set(struct cd_coap_verdict *v, const char *finding, const char *result)
+/* The finding, the result word and the summary. */
+static void __attribute__((format(printf, 4, 5)))
+say(struct cd_coap_verdict *v, const char *finding, const char *result,
+    const char *fmt, ...)
 {
+	va_list ap;
+
 	v->finding = finding;
 	v->result = result;
+	va_start(ap, fmt);
+	vsnprintf(v->summary, sizeof(v->summary), fmt, ap);
+	va_end(ap);
+}
+
+/* coap.udp_unverified: "UDP 5683 to HOST not verified: why". */
+static void
+unverified(struct cd_coap_verdict *v, const struct cd_coap_outcome *o,
+    const char *result, const char *why)
+{
+	say(v, "coap.udp_unverified", result, "UDP %u to %s not verified: %s",
+	    o->port, o->host, why);
+}
+
+static void __attribute__((format(printf, 2, 3)))
+detail(struct cd_coap_verdict *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(v->detail, sizeof(v->detail), fmt, ap);
+	va_end(ap);
 }
 
 static void
@@ -43,11 +70,10 @@ decide_answer(const struct cd_coap_outcome *o, struct cd_coap_verdict *v)
 	const char *what = o->answer == CD_COAP_RESET ? "a Reset" :
 	    "an empty ACK";
 
-	set(v, "coap.ok", "ok");
-	snprintf(v->summary, sizeof(v->summary),
+	say(v, "coap.ok", "ok",
 	    "CoAP over UDP %u works: %s:%u answered a CoAP ping", o->port,
 	    o->host, o->port);
-	snprintf(v->detail, sizeof(v->detail),
+	detail(v,
 	    "CoAP ping (empty Confirmable message) to %s port %u answered by "
 	    "%s after %llu ms (%u transmission%s): outbound UDP %u passes",
 	    o->addr, o->port, what, (unsigned long long)o->ms, o->pings,
@@ -72,11 +98,8 @@ static void
 decide_no_next_hop(const struct cd_coap_outcome *o,
     struct cd_coap_verdict *v, const char *icmp)
 {
-	set(v, "coap.udp_unverified", "unverified");
-	snprintf(v->summary, sizeof(v->summary),
-	    "UDP %u to %s not verified: this host cannot reach the next hop",
-	    o->port, o->host);
-	snprintf(v->detail, sizeof(v->detail),
+	unverified(v, o, "unverified", "this host cannot reach the next hop");
+	detail(v,
 	    "CoAP ping to %s port %u: %s from this host's own address %s "
 	    "after %llu ms: the link or the next router is down (no ARP "
 	    "answer), not a firewall", o->addr, o->port, icmp, o->local,
@@ -88,22 +111,20 @@ decide_port_unreach(const struct cd_coap_outcome *o,
     struct cd_coap_verdict *v, const char *icmp)
 {
 	if (from_target(o)) {
-		set(v, "coap.ok", "ok");
-		snprintf(v->summary, sizeof(v->summary),
+		say(v, "coap.ok", "ok",
 		    "UDP %u reaches %s: no CoAP endpoint answered, but the "
 		    "host itself sent ICMP port unreachable", o->port, o->host);
-		snprintf(v->detail, sizeof(v->detail),
+		detail(v,
 		    "CoAP ping to %s port %u: %s from the target itself after "
 		    "%llu ms: the datagram got through every firewall; nothing "
 		    "listens for CoAP there", o->addr, o->port, icmp,
 		    (unsigned long long)o->ms);
 		return;
 	}
-	set(v, "coap.udp_blocked", "blocked");
-	snprintf(v->summary, sizeof(v->summary),
+	say(v, "coap.udp_blocked", "blocked",
 	    "UDP %u to %s is rejected by a firewall on the way", o->port,
 	    o->host);
-	snprintf(v->detail, sizeof(v->detail),
+	detail(v,
 	    "CoAP ping to %s port %u: %s from %s, not from the target, after "
 	    "%llu ms: a firewall rejected it (the default answer of a REJECT "
 	    "rule)", o->addr, o->port, icmp, o->icmp.offender,
@@ -127,11 +148,10 @@ decide_icmp(const struct cd_coap_outcome *o, struct cd_coap_verdict *v)
 		return;
 	}
 	if (kind == CD_ICMP_PROHIBITED || kind == CD_ICMP_UNREACH) {
-		set(v, "coap.udp_blocked", "blocked");
-		snprintf(v->summary, sizeof(v->summary),
+		say(v, "coap.udp_blocked", "blocked",
 		    "UDP %u to %s is blocked: %s", o->port, o->host,
 		    cd_icmp_kind_name(kind));
-		snprintf(v->detail, sizeof(v->detail),
+		detail(v,
 		    "CoAP ping to %s port %u: %s from %s after %llu ms: a "
 		    "firewall or router on the way refused the datagram",
 		    o->addr, o->port, icmp,
@@ -139,11 +159,8 @@ decide_icmp(const struct cd_coap_outcome *o, struct cd_coap_verdict *v)
 		    "address", (unsigned long long)o->ms);
 		return;
 	}
-	set(v, "coap.udp_unverified", "unverified");
-	snprintf(v->summary, sizeof(v->summary),
-	    "UDP %u to %s not verified: an ICMP error that proves nothing",
-	    o->port, o->host);
-	snprintf(v->detail, sizeof(v->detail),
+	unverified(v, o, "unverified", "an ICMP error that proves nothing");
+	detail(v,
 	    "CoAP ping to %s port %u: %s from %s after %llu ms; it neither "
 	    "proves the datagram arrived nor that a firewall refused it",
 	    o->addr, o->port, icmp,
@@ -154,11 +171,8 @@ decide_icmp(const struct cd_coap_outcome *o, struct cd_coap_verdict *v)
 static void
 decide_silent(const struct cd_coap_outcome *o, struct cd_coap_verdict *v)
 {
-	set(v, "coap.udp_unverified", "unverified");
-	snprintf(v->summary, sizeof(v->summary),
-	    "UDP %u to %s not verified: no answer to the CoAP ping", o->port,
-	    o->host);
-	snprintf(v->detail, sizeof(v->detail),
+	unverified(v, o, "unverified", "no answer to the CoAP ping");
+	detail(v,
 	    "%u CoAP ping transmission%s to %s port %u, no Reset, ACK or ICMP "
 	    "error in %llu ms: UDP may be dropped silently on the way, or the "
 	    "host does not answer CoAP (the Spark cloud is not known to)",
@@ -171,21 +185,17 @@ decide_send_failed(const struct cd_coap_outcome *o,
     struct cd_coap_verdict *v)
 {
 	if (o->errnum == EPERM || o->errnum == EACCES) {
-		set(v, "coap.udp_blocked", "blocked");
-		snprintf(v->summary, sizeof(v->summary),
+		say(v, "coap.udp_blocked", "blocked",
 		    "UDP %u to %s is blocked by this host's own firewall",
 		    o->port, o->host);
-		snprintf(v->detail, sizeof(v->detail),
+		detail(v,
 		    "sending the CoAP ping to %s port %u failed: %s: a local "
 		    "firewall rule (OUTPUT) drops it", o->addr, o->port,
 		    strerror(o->errnum));
 		return;
 	}
-	set(v, "coap.udp_unverified", "failed");
-	snprintf(v->summary, sizeof(v->summary),
-	    "UDP %u to %s not verified: the ping could not be sent", o->port,
-	    o->host);
-	snprintf(v->detail, sizeof(v->detail),
+	unverified(v, o, "failed", "the ping could not be sent");
+	detail(v,
 	    "sending the CoAP ping to %s port %u failed: %s", o->addr,
 	    o->port, strerror(o->errnum));
 }
@@ -206,21 +216,15 @@ cd_coap_decide(const struct cd_coap_outcome *o, struct cd_coap_verdict *v)
 		decide_send_failed(o, v);
 		break;
 	case CD_COAP_ICMP_UNKNOWN:
-		set(v, "coap.udp_unverified", "unverified");
-		snprintf(v->summary, sizeof(v->summary),
-		    "UDP %u to %s not verified: an ICMP error of unknown type",
-		    o->port, o->host);
-		snprintf(v->detail, sizeof(v->detail),
+		unverified(v, o, "unverified", "an ICMP error of unknown type");
+		detail(v,
 		    "CoAP ping to %s port %u: libcoap saw an ICMP error after "
 		    "%llu ms, but its type and code could not be read",
 		    o->addr, o->port, (unsigned long long)o->ms);
 		break;
 	case CD_COAP_UNRESOLVED:
-		set(v, "coap.udp_unverified", "failed");
-		snprintf(v->summary, sizeof(v->summary),
-		    "UDP %u to %s not verified: the name does not resolve",
-		    o->port, o->host);
-		snprintf(v->detail, sizeof(v->detail),
+		unverified(v, o, "failed", "the name does not resolve");
+		detail(v,
 		    "no CoAP ping sent: %s does not resolve (%s)", o->host,
 		    o->why != NULL ? o->why : "no address");
 		break;
