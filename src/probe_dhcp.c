@@ -46,6 +46,7 @@
 
 #include <pcap/pcap.h>
 
+#include "capture.h"
 #include "cd_config.h"
 #include "dhcp_msg.h"
 #include "log.h"
@@ -239,37 +240,12 @@ static void
 poll_cb(uv_poll_t *h, int status, int events)
 {
 	struct dhcp_probe	*p = h->data;
-	int			 n;
 
 	(void)events;
 	if (status < 0)
 		log_debug("probe dhcp: poll: %s", uv_strerror(status));
-	/* Bounded, so a flood on the LAN cannot hold the loop. */
-	for (int i = 0; i < 16; i++) {
-		n = pcap_dispatch(p->pcap, -1, on_packet, (u_char *)p);
-		if (n == PCAP_ERROR)
-			log_debug("probe dhcp: %s", pcap_geterr(p->pcap));
-		if (n <= 0)
-			break;
-	}
-}
-
-static int
-capture_failed(struct dhcp_probe *p, int rc)
-{
-	const char *why = pcap_geterr(p->pcap);
-
-	if (rc == PCAP_ERROR_PERM_DENIED)
-		snprintf(p->fail, sizeof(p->fail), "cannot capture on %s: "
-		    "needs CAP_NET_RAW (run as root, or keep the capability): "
-		    "%s", p->iface, why);
-	else if (rc == PCAP_ERROR_NO_SUCH_DEVICE)
-		snprintf(p->fail, sizeof(p->fail), "cannot capture on %s: no "
-		    "such interface (interfaces.lan)", p->iface);
-	else
-		snprintf(p->fail, sizeof(p->fail), "cannot capture on %s: %s",
-		    p->iface, why);
-	return -EIO;
+	if (cd_capture_dispatch(p->pcap, on_packet, (u_char *)p) < 0)
+		log_debug("probe dhcp: %s", pcap_geterr(p->pcap));
 }
 
 static int
@@ -280,45 +256,41 @@ capture_filter(struct dhcp_probe *p)
 
 	if (pcap_compile(p->pcap, &prog, CAPTURE_FILTER, 1,
 	    PCAP_NETMASK_UNKNOWN) < 0)
-		return capture_failed(p, PCAP_ERROR);
+		goto fail;
 	rc = pcap_setfilter(p->pcap, &prog);
 	pcap_freecode(&prog);
-	if (rc < 0)
-		return capture_failed(p, PCAP_ERROR);
-	return 0;
+	if (rc == 0)
+		return 0;
+fail:
+	snprintf(p->fail, sizeof(p->fail), "capture on %s: filter: %s",
+	    p->iface, pcap_geterr(p->pcap));
+	return -EIO;
 }
 
 static int
 capture_open(struct dhcp_probe *p)
 {
-	char	errbuf[PCAP_ERRBUF_SIZE];
-	int	rc, fd;
+	int rc;
 
-	if ((p->pcap = pcap_create(p->iface, errbuf)) == NULL) {
-		snprintf(p->fail, sizeof(p->fail), "cannot capture on %s: %s",
-		    p->iface, errbuf);
+	p->pcap = cd_capture_open_live(p->iface, 2048, p->fail,
+	    sizeof(p->fail));
+	if (p->pcap == NULL)
 		return -EIO;
-	}
-	pcap_set_snaplen(p->pcap, 2048);
-	pcap_set_promisc(p->pcap, 1);
-	pcap_set_immediate_mode(p->pcap, 1);
-	if ((rc = pcap_activate(p->pcap)) < 0)
-		return capture_failed(p, rc);
 	if ((rc = capture_filter(p)) < 0)
 		return rc;
-	if (pcap_setnonblock(p->pcap, 1, errbuf) < 0 ||
-	    (fd = pcap_get_selectable_fd(p->pcap)) < 0)
-		return capture_failed(p, PCAP_ERROR);
 	/* The DISCOVER is an Ethernet frame: it needs an Ethernet link. */
 	if ((p->dlt = pcap_datalink(p->pcap)) != DLT_EN10MB) {
 		snprintf(p->fail, sizeof(p->fail), "cannot send a DHCPDISCOVER "
 		    "on %s: not an Ethernet interface (link type %s)", p->iface,
-		    pcap_datalink_val_to_name(p->dlt) ?
-		    pcap_datalink_val_to_name(p->dlt) : "unknown");
+		    cd_capture_dlt_name(p->dlt));
 		return -ENOTSUP;
 	}
-	if ((rc = uv_poll_init(p->loop, &p->poll, fd)) < 0)
-		return capture_failed(p, PCAP_ERROR);
+	if ((rc = uv_poll_init(p->loop, &p->poll,
+	    pcap_get_selectable_fd(p->pcap))) < 0) {
+		snprintf(p->fail, sizeof(p->fail), "capture on %s: %s",
+		    p->iface, uv_strerror(rc));
+		return rc;
+	}
 	p->has_poll = true;
 	p->poll.data = p;
 	uv_poll_start(&p->poll, UV_READABLE, poll_cb);
