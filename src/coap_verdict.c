@@ -19,8 +19,10 @@
  *   coap.udp_blocked.
  * - The local stack refusing to send with EPERM: the host's own firewall
  *   (an OUTPUT drop): coap.udp_blocked.
- * - Silence, other ICMP errors, no route, no address: nothing proves the
- *   path open or closed: coap.udp_unverified (info).
+ * - Silence, other ICMP errors, no route, no IPv4 address (the Core has
+ *   no IPv6), or an address of this host or its gateway (a router that
+ *   answers every name with itself while offline, not the cloud): nothing
+ *   proves the path open or closed: coap.udp_unverified (info).
  */
 #include "config.h"
 
@@ -227,6 +229,13 @@ cd_coap_decide(const struct cd_coap_outcome *o, struct cd_coap_verdict *v)
 		detail(v,
 		    "no CoAP ping sent: %s does not resolve (%s)", o->host,
 		    o->why != NULL ? o->why : "no address");
+		break;
+	case CD_COAP_NOT_INTERNET:
+		unverified(v, o, "not_internet", "the name resolves to this "
+		    "host, not the cloud");
+		detail(v, "no CoAP ping sent: %s resolves to %s (%s), not an "
+		    "address on the internet", o->host, o->addr,
+		    o->why != NULL ? o->why : "local");
 		break;
 	default:
 		decide_silent(o, v);

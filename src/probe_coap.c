@@ -375,15 +375,12 @@ ping_start(struct coap_probe *p, const struct sockaddr *sa, socklen_t len)
 	cd_coap_uv_kick(&p->cu);
 }
 
-/* The Core speaks IPv4 only: prefer an IPv4 address when there is one. */
+/* The Core speaks IPv4 only: its path is the one to test. */
 static const struct addrinfo *
 pick_address(const struct addrinfo *ai)
 {
 	for (const struct addrinfo *a = ai; a != NULL; a = a->ai_next)
 		if (a->ai_family == AF_INET)
-			return a;
-	for (const struct addrinfo *a = ai; a != NULL; a = a->ai_next)
-		if (a->ai_family == AF_INET6)
 			return a;
 	return NULL;
 }
@@ -393,18 +390,23 @@ resolved(struct coap_probe *p, const struct addrinfo *ai)
 {
 	struct sockaddr_storage	 ss;
 	const struct addrinfo	*a;
+	struct cd_local		 local;
 
 	if ((a = pick_address(ai)) == NULL || a->ai_addrlen > sizeof(ss)) {
-		p->out.why = "no IPv4 or IPv6 address";
+		p->out.why = "no IPv4 address, and the Core speaks only IPv4";
 		finish(p, CD_COAP_UNRESOLVED);
 		return;
 	}
 	memcpy(&ss, a->ai_addr, a->ai_addrlen);
-	if (ss.ss_family == AF_INET)
-		((struct sockaddr_in *)&ss)->sin_port = htons(p->out.port);
-	else
-		((struct sockaddr_in6 *)&ss)->sin6_port = htons(p->out.port);
+	((struct sockaddr_in *)&ss)->sin_port = htons(p->out.port);
 	cd_addr_str((struct sockaddr *)&ss, p->out.addr, sizeof(p->out.addr));
+	cd_local_load(&local);
+	if (cd_addr_where((struct sockaddr *)&ss, &local, &p->out.why) ==
+	    CD_WHERE_HOST) {
+		finish(p, CD_COAP_NOT_INTERNET);
+		return;
+	}
+	p->out.why = NULL;
 	ping_start(p, (struct sockaddr *)&ss, a->ai_addrlen);
 }
 

@@ -20,6 +20,8 @@ enum cd_coap_answer {
 	CD_COAP_ICMP_UNKNOWN,	/* libcoap saw one, its type was not read */
 	CD_COAP_SEND_FAILED,	/* the local stack refused to send: errnum */
 	CD_COAP_UNRESOLVED,	/* the host did not resolve: why */
+	CD_COAP_NOT_INTERNET,	/* it resolves to this host or its gateway
+				   (addr): why; no ping sent */
 };
 
 struct cd_coap_outcome {
