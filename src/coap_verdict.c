@@ -35,7 +35,7 @@
 
 /* The finding, the result word and the summary. */
 static void __attribute__((format(printf, 4, 5)))
-say(struct cd_coap_verdict *v, const char *finding, const char *result,
+say(struct cd_probe_verdict *v, const char *finding, const char *result,
     const char *fmt, ...)
 {
 	va_list ap;
@@ -49,7 +49,7 @@ say(struct cd_coap_verdict *v, const char *finding, const char *result,
 
 /* coap.udp_unverified: "UDP 5683 to HOST not verified: why". */
 static void
-unverified(struct cd_coap_verdict *v, const struct cd_coap_outcome *o,
+unverified(struct cd_probe_verdict *v, const struct cd_coap_outcome *o,
     const char *result, const char *why)
 {
 	say(v, "coap.udp_unverified", result, "UDP %u to %s not verified: %s",
@@ -57,7 +57,7 @@ unverified(struct cd_coap_verdict *v, const struct cd_coap_outcome *o,
 }
 
 static void __attribute__((format(printf, 2, 3)))
-detail(struct cd_coap_verdict *v, const char *fmt, ...)
+detail(struct cd_probe_verdict *v, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -67,7 +67,7 @@ detail(struct cd_coap_verdict *v, const char *fmt, ...)
 }
 
 static void
-decide_answer(const struct cd_coap_outcome *o, struct cd_coap_verdict *v)
+decide_answer(const struct cd_coap_outcome *o, struct cd_probe_verdict *v)
 {
 	const char *what = o->answer == CD_COAP_RESET ? "a Reset" :
 	    "an empty ACK";
@@ -98,7 +98,7 @@ from_us(const struct cd_coap_outcome *o)
 
 static void
 decide_no_next_hop(const struct cd_coap_outcome *o,
-    struct cd_coap_verdict *v, const char *icmp)
+    struct cd_probe_verdict *v, const char *icmp)
 {
 	unverified(v, o, "unverified", "this host cannot reach the next hop");
 	detail(v,
@@ -110,7 +110,7 @@ decide_no_next_hop(const struct cd_coap_outcome *o,
 
 static void
 decide_port_unreach(const struct cd_coap_outcome *o,
-    struct cd_coap_verdict *v, const char *icmp)
+    struct cd_probe_verdict *v, const char *icmp)
 {
 	if (from_target(o)) {
 		say(v, "coap.ok", "ok",
@@ -134,7 +134,7 @@ decide_port_unreach(const struct cd_coap_outcome *o,
 }
 
 static void
-decide_icmp(const struct cd_coap_outcome *o, struct cd_coap_verdict *v)
+decide_icmp(const struct cd_coap_outcome *o, struct cd_probe_verdict *v)
 {
 	char			icmp[128];
 	enum cd_icmp_kind	kind;
@@ -171,7 +171,7 @@ decide_icmp(const struct cd_coap_outcome *o, struct cd_coap_verdict *v)
 }
 
 static void
-decide_silent(const struct cd_coap_outcome *o, struct cd_coap_verdict *v)
+decide_silent(const struct cd_coap_outcome *o, struct cd_probe_verdict *v)
 {
 	unverified(v, o, "unverified", "no answer to the CoAP ping");
 	detail(v,
@@ -184,7 +184,7 @@ decide_silent(const struct cd_coap_outcome *o, struct cd_coap_verdict *v)
 
 static void
 decide_send_failed(const struct cd_coap_outcome *o,
-    struct cd_coap_verdict *v)
+    struct cd_probe_verdict *v)
 {
 	if (o->errnum == EPERM || o->errnum == EACCES) {
 		say(v, "coap.udp_blocked", "blocked",
@@ -202,10 +202,27 @@ decide_send_failed(const struct cd_coap_outcome *o,
 	    o->port, strerror(o->errnum));
 }
 
+/* Did anything beyond this host answer?  For internet.down. */
+static enum cd_probe_reach
+reach_of(const struct cd_coap_outcome *o)
+{
+	switch (o->answer) {
+	case CD_COAP_RESET:
+	case CD_COAP_ACK:
+		return CD_REACH_ANSWERED;
+	case CD_COAP_ICMP:
+		return o->icmp.has_offender && !from_us(o) ?
+		    CD_REACH_ANSWERED : CD_REACH_NONE;
+	default:
+		return CD_REACH_NONE;
+	}
+}
+
 void
-cd_coap_decide(const struct cd_coap_outcome *o, struct cd_coap_verdict *v)
+cd_coap_decide(const struct cd_coap_outcome *o, struct cd_probe_verdict *v)
 {
 	memset(v, 0, sizeof(*v));
+	v->reach = reach_of(o);
 	switch (o->answer) {
 	case CD_COAP_RESET:
 	case CD_COAP_ACK:

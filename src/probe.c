@@ -135,7 +135,8 @@ in_family(const char *id, const char *const *ids, size_t n)
 }
 
 void
-cd_probe_verdict(struct cd_probe_run *run, const char *const *ids, size_t n,
+cd_probe_raise_family(struct cd_probe_run *run, const char *const *ids,
+    size_t n,
     const char *id, const char *subject, const char *summary,
     const char *detail)
 {
@@ -150,6 +151,15 @@ cd_probe_verdict(struct cd_probe_run *run, const char *const *ids, size_t n,
 			cd_finding_clear(fs, f->id, f->subject, now);
 	if (id != NULL)
 		cd_probe_raise(run, id, subject, summary, detail);
+}
+
+void
+cd_probe_conclude(struct cd_probe_run *run, const char *const *family,
+    size_t n, const char *subject, const struct cd_probe_verdict *v)
+{
+	cd_probe_raise_family(run, family, n, v->finding, subject, v->summary,
+	    v->detail);
+	cd_probe_done(run, v->reach, v->result, v->detail);
 }
 
 static void

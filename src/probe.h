@@ -156,9 +156,25 @@ void	cd_probe_clear(struct cd_probe_run *run, const char *id,
  * family ids[0..n), for this subject and any other: the states of a probe
  * exclude each other, and a changed configuration leaves no stale one.
  */
-void	cd_probe_verdict(struct cd_probe_run *run, const char *const *ids,
+void	cd_probe_raise_family(struct cd_probe_run *run, const char *const *ids,
 	    size_t n, const char *id, const char *subject, const char *summary,
 	    const char *detail);
+
+/*
+ * What a probe made of what it saw: every probe's pure decision (its
+ * *_verdict.c) fills one of these, and cd_probe_conclude records it.
+ */
+struct cd_probe_verdict {
+	const char		*finding;	/* of the probe's family; NULL: none */
+	const char		*result;	/* the result word */
+	enum cd_probe_reach	 reach;		/* did the internet answer? */
+	char			 summary[192];
+	char			 detail[2048];
+};
+
+/* Raise v's finding for subject (clearing the family's others), end the run. */
+void	cd_probe_conclude(struct cd_probe_run *run, const char *const *family,
+	    size_t n, const char *subject, const struct cd_probe_verdict *v);
 
 /* A run's whole budget, probes.timeout x (probes.retries + 1). */
 uint64_t cd_probe_budget_ms(const struct cd_config *cfg);

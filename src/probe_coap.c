@@ -81,23 +81,6 @@ coap_enabled(const struct cd_config *cfg)
 }
 
 
-/* Did anything beyond this host answer?  For internet.down. */
-static enum cd_probe_reach
-reach_of(const struct cd_coap_outcome *o)
-{
-	switch (o->answer) {
-	case CD_COAP_RESET:
-	case CD_COAP_ACK:
-		return CD_REACH_ANSWERED;
-	case CD_COAP_ICMP:
-		return o->icmp.has_offender &&
-		    strcmp(o->icmp.offender, o->local) != 0 ?
-		    CD_REACH_ANSWERED : CD_REACH_NONE;
-	default:
-		return CD_REACH_NONE;
-	}
-}
-
 static void
 release(struct coap_probe *p)
 {
@@ -153,19 +136,17 @@ static void
 finish(struct coap_probe *p, enum cd_coap_answer answer)
 {
 	struct cd_probe_run	*run = p->run;
-	struct cd_coap_verdict	 v;
+	struct cd_probe_verdict	 v;
 
 	if (p->finished || run == NULL)
 		return;
 	p->out.answer = answer;
 	p->out.ms = uv_now(p->loop) - (p->sent ? p->t_sent : p->t0);
 	cd_coap_decide(&p->out, &v);
-	/* Clear what no longer holds, here and for an old coap_host:port. */
-	cd_probe_verdict(run, coap_ids, nitems(coap_ids), v.finding,
-	    p->subject, v.summary, v.detail);
 	p->run = NULL;
+	/* Clears what no longer holds, here and for an old coap_host:port. */
+	cd_probe_conclude(run, coap_ids, nitems(coap_ids), p->subject, &v);
 	teardown(p);
-	cd_probe_done(run, reach_of(&p->out), v.result, v.detail);
 }
 
 static void

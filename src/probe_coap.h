@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "icmp_err.h"
+#include "probe.h"
 
 /* What came back for the pings. */
 enum cd_coap_answer {
@@ -37,14 +38,8 @@ struct cd_coap_outcome {
 	const char		*why;
 };
 
-struct cd_coap_verdict {
-	const char	*finding;	/* coap.ok | coap.udp_blocked | coap.udp_unverified */
-	const char	*result;	/* the probe's result word */
-	char		 summary[192];
-	char		 detail[768];
-};
-
+/* coap.ok, coap.udp_blocked or coap.udp_unverified, and the reach. */
 void	cd_coap_decide(const struct cd_coap_outcome *o,
-	    struct cd_coap_verdict *v);
+	    struct cd_probe_verdict *v);
 
 #endif

@@ -156,28 +156,16 @@ teardown(struct dhcp_probe *p)
 	p->udp_fd = -1;
 }
 
-static void
-report(struct cd_probe_run *run, const char *subject,
-    const struct cd_dhcp_verdict *v)
-{
-	if (v->no_offer)
-		cd_probe_raise(run, "dhcp.no_offer", subject, v->summary,
-		    v->detail);
-	else
-		cd_probe_clear(run, "dhcp.no_offer", subject);
-	if (v->multiple)
-		cd_probe_raise(run, "dhcp.multiple_servers", subject,
-		    v->summary, v->detail);
-	else
-		cd_probe_clear(run, "dhcp.multiple_servers", subject);
-}
+static const char *const dhcp_ids[] = {
+	"dhcp.no_offer", "dhcp.multiple_servers",
+};
 
 static void
 finish(struct dhcp_probe *p)
 {
 	struct cd_probe_run	*run = p->run;
-	struct cd_dhcp_verdict	 v;
-	char			 detail[sizeof(v.detail) + sizeof(p->note)];
+	struct cd_probe_verdict	 v;
+	size_t			 n;
 
 	p->run = NULL;
 	if (p->fail[0] != '\0') {
@@ -188,10 +176,11 @@ finish(struct dhcp_probe *p)
 	}
 	p->sent.waited_ms = uv_now(p->loop) - p->t0;
 	cd_dhcp_decide(&p->sent, p->offers, p->noffers, &v);
-	report(run, p->subject, &v);
-	snprintf(detail, sizeof(detail), "%s%s", v.detail, p->note);
+	n = strlen(v.detail);
+	snprintf(v.detail + n, sizeof(v.detail) - n, "%s", p->note);
+	v.reach = CD_REACH_UNKNOWN;	/* the LAN, not the internet */
+	cd_probe_conclude(run, dhcp_ids, nitems(dhcp_ids), p->subject, &v);
 	teardown(p);
-	cd_probe_done(run, CD_REACH_UNKNOWN, v.result, detail);
 }
 
 static void

@@ -39,58 +39,6 @@ static const char *const dns_ids[] = {
 
 static void	dns_try(struct dns_probe *q);
 
-bool
-cd_dns_retryable(int status)
-{
-	switch (status) {
-	case EAI_NONAME:
-#ifdef EAI_NODATA
-	case EAI_NODATA:
-#endif
-	case EAI_FAIL:
-	case EAI_SERVICE:
-	case EAI_FAMILY:
-	case EAI_BADFLAGS:
-		return false;
-	default:
-		return true;
-	}
-}
-
-void
-cd_dns_describe(const struct addrinfo *res, const struct cd_local *l,
-    char *buf, size_t len, struct cd_dns_count *c)
-{
-	const struct addrinfo	*ai;
-	const char		*what;
-	char			 addr[64];
-	size_t			 n = 0;
-
-	buf[0] = '\0';
-	memset(c, 0, sizeof(*c));
-	for (int v4 = 1; v4 >= 0; v4--)
-		for (ai = res; ai != NULL && n < len; ai = ai->ai_next) {
-			if ((ai->ai_family == AF_INET) != v4)
-				continue;
-			cd_addr_str(ai->ai_addr, addr, sizeof(addr));
-			if (cd_addr_where(ai->ai_addr, l, &what) ==
-			    CD_WHERE_INTERNET)
-				c->internet++;
-			if (v4) {
-				c->v4++;
-				c->bogus += what != NULL;
-			} else
-				c->other++;
-			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " :
-			    "", addr);
-			if (n < len && (what != NULL || !v4))
-				n += (size_t)snprintf(buf + n, len - n,
-				    " (%s%s%s)", v4 ? "" : "IPv6, information "
-				    "only", what && !v4 ? "; " : "",
-				    what ? what : "");
-		}
-}
-
 static void
 dns_freed(uv_handle_t *h)
 {
@@ -110,54 +58,38 @@ dns_free(struct dns_probe *q)
 }
 
 static void
-dns_finish(struct dns_probe *q, const char *word, const char *detail,
-    enum cd_probe_reach reach)
+dns_finish(struct dns_probe *q, const struct cd_probe_verdict *v)
 {
 	struct cd_probe_run *run = q->run;
 
+	cd_probe_conclude(run, dns_ids, nitems(dns_ids), q->subject, v);
 	dns_free(q);
-	cd_probe_done(run, reach, word, detail);
 }
 
 static void
 dns_failed(struct dns_probe *q, const char *word, const char *why)
 {
-	char	summary[320], detail[512];
+	struct cd_probe_verdict v;
 
-	snprintf(summary, sizeof(summary), "%s does not resolve", q->host);
-	snprintf(detail, sizeof(detail), "%s: %s (%u %s, %llu ms)", q->host,
-	    why, q->tries, q->tries == 1 ? "try" : "tries",
+	cd_dns_decide_failed(q->host, word, &v);
+	snprintf(v.detail, sizeof(v.detail), "%s: %s (%u %s, %llu ms)",
+	    q->host, why, q->tries, q->tries == 1 ? "try" : "tries",
 	    (unsigned long long)cd_probe_elapsed_ms(q->run));
-	cd_probe_verdict(q->run, dns_ids, nitems(dns_ids), "cloud.dns_failed",
-	    q->subject, summary, detail);
-	dns_finish(q, word, detail, CD_REACH_NONE);
+	dns_finish(q, &v);
 }
 
 static void
 dns_resolved(struct dns_probe *q, const struct addrinfo *res)
 {
+	struct cd_probe_verdict	v;
 	struct cd_dns_count	c;
-	char			addrs[768], summary[400], detail[1024];
-	const char		*id = NULL, *word = "ok";
+	char			addrs[768];
 
 	cd_dns_describe(res, &q->local, addrs, sizeof(addrs), &c);
-	snprintf(detail, sizeof(detail), "%s -> %s (%llu ms)", q->host, addrs,
-	    (unsigned long long)cd_probe_elapsed_ms(q->run));
-	if (c.v4 == 0) {
-		snprintf(summary, sizeof(summary), "%s has no IPv4 address, "
-		    "and the Core speaks only IPv4", q->host);
-		id = "cloud.dns_failed";
-		word = "no_ipv4";
-	} else if (c.bogus > 0) {
-		snprintf(summary, sizeof(summary), "%s resolves to an address "
-		    "no public cloud has", q->host);
-		id = "cloud.dns_hijacked";
-		word = "hijacked";
-	}
-	cd_probe_verdict(q->run, dns_ids, nitems(dns_ids), id, q->subject,
-	    summary, detail);
-	dns_finish(q, word, detail, c.internet > 0 ? CD_REACH_ANSWERED :
-	    CD_REACH_NONE);
+	cd_dns_decide(q->host, &c, &v);
+	snprintf(v.detail, sizeof(v.detail), "%s -> %s (%llu ms)", q->host,
+	    addrs, (unsigned long long)cd_probe_elapsed_ms(q->run));
+	dns_finish(q, &v);
 }
 
 static void

@@ -32,33 +32,36 @@ struct handshake_probe;
 
 /* One connection; its memory goes in the close callback. */
 struct handshake_conn {
-	uv_tcp_t	 tcp;
-	uv_connect_t	 req;
+	uv_tcp_t		 tcp;
+	uv_connect_t		 req;
 	struct handshake_probe	*q;		/* NULL once dropped */
-	char		 buf[64];
+	char			 buf[64];
 };
 
 struct handshake_addr {
-	struct sockaddr_storage	 sa;
+	struct sockaddr_storage		 sa;
 	struct cd_handshake_outcome	 o;		/* its last try */
-	double			 connect_ms, nonce_ms;
-	unsigned		 tries;
+	double				 connect_ms, nonce_ms;
+	unsigned			 tries;
 };
 
-enum handshake_phase { HANDSHAKE_RESOLVING, HANDSHAKE_CONNECTING, HANDSHAKE_READING, HANDSHAKE_SETTLING };
+enum handshake_phase {
+	HANDSHAKE_RESOLVING, HANDSHAKE_CONNECTING, HANDSHAKE_READING,
+	HANDSHAKE_SETTLING,
+};
 
 struct handshake_probe {
 	struct cd_probe_run	*run;
 	uv_loop_t		*loop;
 	uv_timer_t		 timer;
 	struct cd_resolve	*lookup;
-	struct handshake_conn		*conn;
-	enum handshake_phase		 phase;
+	struct handshake_conn	*conn;
+	enum handshake_phase	 phase;
 	char			*host;
 	uint16_t		 port;
 	char			 subject[300];
 	unsigned		 dns_tries, round;
-	struct handshake_addr		 addrs[HANDSHAKE_MAX_ADDRS];	/* IPv4, tried */
+	struct handshake_addr	 addrs[HANDSHAKE_MAX_ADDRS];	/* IPv4: tried */
 	size_t			 naddrs, cur;
 	struct sockaddr_storage	 others[HANDSHAKE_MAX_OTHERS];	/* not tried */
 	const char		*others_why[HANDSHAKE_MAX_OTHERS];
@@ -70,44 +73,6 @@ struct handshake_probe {
 static void	handshake_connect(struct handshake_probe *q);
 static void	handshake_resolve(struct handshake_probe *q);
 static void	handshake_timeout(uv_timer_t *t);
-
-void
-cd_cloud_subject(const struct cd_config *cfg, char *buf, size_t len)
-{
-	snprintf(buf, len, "cloud:%s:%u", cfg->cloud.host,
-	    (unsigned)cfg->cloud.port);
-}
-
-enum cd_handshake_verdict
-cd_handshake_verdict(const struct cd_handshake_outcome *o)
-{
-	if (!o->connected)
-		return o->connect_status == UV_ECONNREFUSED ||
-		    o->connect_status == UV_ECONNRESET ? CD_HANDSHAKE_REJECTED :
-		    CD_HANDSHAKE_BLOCKED;
-	if (o->nbytes == CD_NONCE_LEN)
-		return CD_HANDSHAKE_OK;
-	if (o->nbytes == 0 && o->read_status == UV_ECONNRESET)
-		return CD_HANDSHAKE_REJECTED;
-	return CD_HANDSHAKE_NO_HANDSHAKE;
-}
-
-static const char *const verdict_ids[] = {
-	"cloud.ok", "cloud.tcp_blocked", "cloud.tcp_rejected",
-	"cloud.no_handshake",
-};
-
-const char *
-cd_handshake_verdict_id(enum cd_handshake_verdict v)
-{
-	return verdict_ids[v];
-}
-
-const char *
-cd_handshake_verdict_word(enum cd_handshake_verdict v)
-{
-	return verdict_ids[v] + strlen("cloud.");
-}
 
 static double
 since_ms(uint64_t t0)
@@ -150,14 +115,15 @@ handshake_free(struct handshake_probe *q)
 	uv_close((uv_handle_t *)&q->timer, handshake_freed);
 }
 
+/* Record v, its detail written, and end the run. */
 static void
-handshake_finish(struct handshake_probe *q, const char *word, const char *detail,
-    enum cd_probe_reach reach)
+handshake_finish(struct handshake_probe *q, const struct cd_probe_verdict *v)
 {
 	struct cd_probe_run *run = q->run;
 
+	cd_probe_conclude(run, cd_handshake_ids, CD_HANDSHAKE_NIDS, q->subject,
+	    v);
 	handshake_free(q);
-	cd_probe_done(run, reach, word, detail);
 }
 
 /* One address's story: "198.18.100.10:5683: connected in 0.3 ms, ..." */
@@ -189,31 +155,6 @@ describe(const struct handshake_addr *a, uint64_t timeout_ms, char *buf,
 	    "no 40-byte nonce", tries);
 }
 
-static const char *
-summary_of(enum cd_handshake_verdict v)
-{
-	switch (v) {
-	case CD_HANDSHAKE_OK:
-		return "the cloud's TCP handshake works: its 40-byte nonce arrived";
-	case CD_HANDSHAKE_BLOCKED:
-		return "TCP to the cloud times out or is unreachable (filtered)";
-	case CD_HANDSHAKE_REJECTED:
-		return "TCP to the cloud is refused or reset";
-	default:
-		return "something answers on the cloud's port but sends no "
-		    "40-byte nonce";
-	}
-}
-
-/* Raise this path's state and clear the others: they exclude each other. */
-static void
-handshake_findings(struct handshake_probe *q, int verdict, const char *detail)
-{
-	cd_probe_verdict(q->run, verdict_ids, nitems(verdict_ids),
-	    verdict >= 0 ? verdict_ids[verdict] : NULL, q->subject,
-	    verdict >= 0 ? summary_of(verdict) : NULL, detail);
-}
-
 /* "; not tried: [2001:db8::10]:5683 (IPv6, the Core has none)" */
 static size_t
 describe_others(const struct handshake_probe *q, char *buf, size_t len)
@@ -230,60 +171,47 @@ describe_others(const struct handshake_probe *q, char *buf, size_t len)
 	return n < len ? n : len;
 }
 
-/* The answer came from this address: was it the internet? */
-static enum cd_probe_reach
-reach_of(const struct handshake_probe *q, const struct handshake_addr *a,
-    enum cd_handshake_verdict v)
-{
-	const char *what;
-
-	if (v == CD_HANDSHAKE_BLOCKED ||
-	    cd_addr_where((const struct sockaddr *)&a->sa, &q->local, &what) !=
-	    CD_WHERE_INTERNET)
-		return CD_REACH_NONE;
-	return CD_REACH_ANSWERED;
-}
-
 /* The verdict is the first address's (IPv4 first), unless one worked. */
 static void
-handshake_conclude(struct handshake_probe *q, const struct handshake_addr *best)
+handshake_conclude(struct handshake_probe *q,
+    const struct handshake_addr *best)
 {
-	enum cd_handshake_verdict	v;
-	char			detail[1024];
-	size_t			n;
+	struct cd_probe_verdict	 v;
+	const char		*what;
+	char			*d = v.detail;
+	size_t			 n, len = sizeof(v.detail);
 
 	if (best == NULL)
 		best = &q->addrs[0];
-	v = cd_handshake_verdict(&best->o);
-	n = describe(best, q->run->timeout_ms, detail, sizeof(detail));
-	for (size_t i = 0; i < q->naddrs && n < sizeof(detail); i++) {
+	cd_handshake_decide(&best->o, cd_addr_where((const struct sockaddr *)
+	    &best->sa, &q->local, &what) == CD_WHERE_INTERNET, &v);
+	n = describe(best, q->run->timeout_ms, d, len);
+	for (size_t i = 0; i < q->naddrs && n < len; i++) {
 		if (&q->addrs[i] == best || q->addrs[i].tries == 0)
 			continue;
-		n += (size_t)snprintf(detail + n, sizeof(detail) - n, "; ");
-		if (n < sizeof(detail))
-			n += describe(&q->addrs[i], q->run->timeout_ms,
-			    detail + n,
-			    sizeof(detail) - n);
+		n += (size_t)snprintf(d + n, len - n, "; ");
+		if (n < len)
+			n += describe(&q->addrs[i], q->run->timeout_ms, d + n,
+			    len - n);
 	}
-	if (n < sizeof(detail))
-		describe_others(q, detail + n, sizeof(detail) - n);
-	handshake_findings(q, (int)v, detail);
-	handshake_finish(q, cd_handshake_verdict_word(v), detail, reach_of(q, best, v));
+	if (n < len)
+		describe_others(q, d + n, len - n);
+	handshake_finish(q, &v);
 }
 
 /* Nothing the Core could connect to: no verdict on the path (dns says). */
 static void
-handshake_nothing(struct handshake_probe *q, const char *word, const char *why)
+handshake_nothing(struct handshake_probe *q, const char *word,
+    const char *why)
 {
-	char	detail[768];
-	size_t	n;
+	struct cd_probe_verdict	v = { .result = word, .reach = CD_REACH_NONE };
+	size_t			n;
 
-	n = (size_t)snprintf(detail, sizeof(detail), "%s %s: nothing to "
+	n = (size_t)snprintf(v.detail, sizeof(v.detail), "%s %s: nothing to "
 	    "connect to", q->host, why);
-	if (n < sizeof(detail))
-		describe_others(q, detail + n, sizeof(detail) - n);
-	handshake_findings(q, -1, detail);
-	handshake_finish(q, word, detail, CD_REACH_NONE);
+	if (n < sizeof(v.detail))
+		describe_others(q, v.detail + n, sizeof(v.detail) - n);
+	handshake_finish(q, &v);
 }
 
 static void
@@ -337,7 +265,8 @@ handshake_try_end(struct handshake_probe *q)
 static void
 on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
 {
-	struct handshake_conn *conn = container_of((uv_tcp_t *)h, struct handshake_conn, tcp);
+	struct handshake_conn *conn = container_of((uv_tcp_t *)h,
+				    struct handshake_conn, tcp);
 
 	(void)hint;
 	*buf = uv_buf_init(conn->buf, sizeof(conn->buf));
@@ -346,7 +275,8 @@ on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
 static void
 on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 {
-	struct handshake_conn	*conn = container_of((uv_tcp_t *)s, struct handshake_conn, tcp);
+	struct handshake_conn	*conn = container_of((uv_tcp_t *)s,
+				    struct handshake_conn, tcp);
 	struct handshake_probe	*q = conn->q;
 	struct handshake_addr	*a;
 
@@ -454,7 +384,8 @@ handshake_timeout(uv_timer_t *t)
 }
 
 static void
-handshake_other(struct handshake_probe *q, const struct addrinfo *ai, const char *why)
+handshake_other(struct handshake_probe *q, const struct addrinfo *ai,
+    const char *why)
 {
 	if (q->nothers == HANDSHAKE_MAX_OTHERS)
 		return;
@@ -498,7 +429,8 @@ handshake_no_addr_word(const struct handshake_probe *q)
 }
 
 static void
-handshake_answer(void *arg, int status, const struct addrinfo *res, const char *why)
+handshake_answer(void *arg, int status, const struct addrinfo *res,
+    const char *why)
 {
 	struct handshake_probe *q = arg;
 

@@ -1,6 +1,8 @@
 /*
  * The decisions of the probes over IP (dns, handshake, portal), apart from
- * their I/O so that the unit tests can feed them raw outcomes.
+ * their I/O so that the unit tests can feed them raw outcomes
+ * (net_verdict.c).  Each decide function fills a verdict's finding,
+ * result, summary and reach; the probe writes the detail.
  */
 #ifndef CD_PROBE_NET_H
 #define CD_PROBE_NET_H
@@ -10,8 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "addr_class.h"
+#include "probe.h"
+
 struct cd_config;
-struct cd_local;
 
 /* "cloud:<host>:<port>", the subject of every cloud.* finding. */
 void	cd_cloud_subject(const struct cd_config *cfg, char *buf, size_t len);
@@ -33,11 +37,18 @@ struct cd_dns_count {
  */
 void	cd_dns_describe(const struct addrinfo *res, const struct cd_local *l,
 	    char *buf, size_t len, struct cd_dns_count *c);
+/* ok, hijacked (cloud.dns_hijacked) or no_ipv4 (cloud.dns_failed). */
+void	cd_dns_decide(const char *host, const struct cd_dns_count *c,
+	    struct cd_probe_verdict *v);
+/* cloud.dns_failed with result word result. */
+void	cd_dns_decide_failed(const char *host, const char *result,
+	    struct cd_probe_verdict *v);
 
 /* handshake: what one connection to one address came to. */
 struct cd_handshake_outcome {
 	bool	connected;
-	int	connect_status;	/* libuv error if not connected; UV_ETIMEDOUT = our timer */
+	int	connect_status;	/* libuv's error if not connected;
+				   UV_ETIMEDOUT: our timer */
 	int	read_status;	/* after connecting: 0, UV_EOF, UV_ECONNRESET, ... */
 	size_t	nbytes;		/* bytes received */
 	bool	timed_out;	/* our timer ended it */
@@ -52,7 +63,14 @@ enum cd_handshake_verdict {
 
 #define CD_NONCE_LEN	40
 
-enum cd_handshake_verdict cd_handshake_verdict(const struct cd_handshake_outcome *o);
+enum cd_handshake_verdict cd_handshake_verdict(
+	    const struct cd_handshake_outcome *o);
+/* The finding family, in enum order. */
+#define CD_HANDSHAKE_NIDS	4
+extern const char *const cd_handshake_ids[CD_HANDSHAKE_NIDS];
+/* The verdict on one try; internet: its peer may be on the internet. */
+void	cd_handshake_decide(const struct cd_handshake_outcome *o,
+	    bool internet, struct cd_probe_verdict *v);
 /* The finding ID ("cloud.ok", ...) and the probe's result word. */
 const char *cd_handshake_verdict_id(enum cd_handshake_verdict v);
 const char *cd_handshake_verdict_word(enum cd_handshake_verdict v);
@@ -66,5 +84,12 @@ enum cd_portal_verdict {
 
 enum cd_portal_verdict cd_portal_verdict(long status, size_t body_len,
 	    int expect_status);
+/*
+ * portal.detected (portal) or none: ok, no_answer, or not_internet when
+ * this host or its gateway answered (the router's own page); where the
+ * answer came from also decides the reach.
+ */
+void	cd_portal_decide(long status, size_t body_len, int expect_status,
+	    enum cd_where where, struct cd_probe_verdict *v);
 
 #endif

@@ -45,20 +45,6 @@ struct portal_probe {
 	struct cd_local		 local;
 };
 
-enum cd_portal_verdict
-cd_portal_verdict(long status, size_t body_len, int expect_status)
-{
-	if (status <= 0)
-		return CD_PORTAL_NO_ANSWER;
-	if (status == expect_status)
-		return CD_PORTAL_ONLINE;
-	if (status == 511 || (status >= 300 && status < 400))
-		return CD_PORTAL_DETECTED;
-	if (status >= 200 && status < 300)
-		return body_len >= 2 ? CD_PORTAL_DETECTED : CD_PORTAL_ONLINE;
-	return CD_PORTAL_NO_ANSWER;
-}
-
 static size_t
 on_body(char *p, size_t size, size_t n, void *arg)
 {
@@ -124,16 +110,6 @@ portal_free(struct portal_probe *q)
 }
 
 static void
-portal_finish(struct portal_probe *q, const char *word, const char *detail,
-    enum cd_probe_reach reach)
-{
-	struct cd_probe_run *run = q->run;
-
-	portal_free(q);
-	cd_probe_done(run, reach, word, detail);
-}
-
-static void
 portal_detail(struct portal_probe *q, CURLcode rc, long status, char *buf,
     size_t len)
 {
@@ -177,40 +153,26 @@ portal_where(struct portal_probe *q, const char **what)
 static void
 portal_conclude(struct portal_probe *q, CURLcode rc, long status)
 {
-	enum cd_portal_verdict	v;
-	enum cd_probe_reach	reach = CD_REACH_ANSWERED;
-	enum cd_where		where = CD_WHERE_INTERNET;
+	static const char *const ids[] = { "portal.detected" };
+	struct cd_probe_run	*run = q->run;
+	struct cd_probe_verdict	 v;
+	enum cd_where		 where = CD_WHERE_INTERNET;
 	const char		*what = NULL;
-	char			detail[1024], *ip = NULL;
-	size_t			n;
+	char			*ip = NULL;
+	size_t			 n;
 
-	v = cd_portal_verdict(status, q->body, q->expect);
-	portal_detail(q, rc, status, detail, sizeof(detail));
-	if (status > 0 && (where = portal_where(q, &what)) != CD_WHERE_INTERNET) {
+	if (status > 0)
+		where = portal_where(q, &what);
+	cd_portal_decide(status, q->body, q->expect, where, &v);
+	portal_detail(q, rc, status, v.detail, sizeof(v.detail));
+	if (where != CD_WHERE_INTERNET) {
 		q->lc->easy_getinfo(q->easy, CURLINFO_PRIMARY_IP, &ip);
-		n = strlen(detail);
-		snprintf(detail + n, sizeof(detail) - n, " from %s (%s), not "
-		    "the internet", ip ? ip : "?", what);
-		reach = CD_REACH_NONE;
+		n = strlen(v.detail);
+		snprintf(v.detail + n, sizeof(v.detail) - n, " from %s (%s), "
+		    "not the internet", ip ? ip : "?", what);
 	}
-	/* This host or its gateway: the router's own page, not a portal. */
-	if (where == CD_WHERE_HOST && v != CD_PORTAL_NO_ANSWER) {
-		cd_probe_clear(q->run, "portal.detected", PORTAL_SUBJECT);
-		portal_finish(q, "not_internet", detail, reach);
-		return;
-	}
-	if (v == CD_PORTAL_DETECTED) {
-		cd_probe_raise(q->run, "portal.detected", PORTAL_SUBJECT,
-		    "a captive portal intercepts plain HTTP", detail);
-		portal_finish(q, "portal", detail, reach);
-		return;
-	}
-	cd_probe_clear(q->run, "portal.detected", PORTAL_SUBJECT);
-	/* No HTTP answer, or a server error: nothing beyond answered. */
-	if (status <= 0 || status >= 500)
-		reach = CD_REACH_NONE;
-	portal_finish(q, v == CD_PORTAL_ONLINE ? "ok" : "no_answer", detail,
-	    reach);
+	cd_probe_conclude(run, ids, nitems(ids), PORTAL_SUBJECT, &v);
+	portal_free(q);
 }
 
 static void

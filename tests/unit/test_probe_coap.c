@@ -70,7 +70,7 @@ static void
 expect(const struct cd_coap_outcome *o, const char *finding,
     const char *result, const char *in_detail)
 {
-	struct cd_coap_verdict v;
+	struct cd_probe_verdict v;
 
 	cd_coap_decide(o, &v);
 	assert_string_equal(v.finding, finding);
