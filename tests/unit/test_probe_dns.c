@@ -248,18 +248,30 @@ test_resolves(void **state)
 	assert_int_equal(cd_findings_exit_code(&fx->d.findings), 0);
 }
 
+/* Resolve to addrs: the result word, and finding id active. */
+static const struct cd_finding *
+resolve_to(struct pfx *fx, const char *addrs, const char *result,
+    const char *id)
+{
+	const struct cd_finding *f;
+
+	fake.addrs = addrs;
+	pfx_run(fx, "dns");
+	assert_string_equal(pfx_result(fx, "dns")->result, result);
+	f = pfx_finding(fx, id, SUBJECT);
+	assert_non_null(f);
+	assert_true(f->active);
+	return f;
+}
+
 static void
 test_hijacked_then_cleared(void **state)
 {
 	struct pfx		*fx = *state;
 	const struct cd_finding	*f;
 
-	fake.addrs = "192.168.1.1,198.18.100.10,fd12:3456::1";
-	pfx_run(fx, "dns");
-	assert_string_equal(pfx_result(fx, "dns")->result, "hijacked");
-	f = pfx_finding(fx, "cloud.dns_hijacked", SUBJECT);
-	assert_non_null(f);
-	assert_true(f->active);
+	f = resolve_to(fx, "192.168.1.1,198.18.100.10,fd12:3456::1",
+	    "hijacked", "cloud.dns_hijacked");
 	assert_int_equal(f->severity, CD_SEV_WARNING);
 	assert_non_null(strstr(f->detail, "192.168.1.1 (private)"));
 	/* IPv6 is information: the Core speaks IPv4 only. */
@@ -281,12 +293,7 @@ test_ipv6_only(void **state)
 	struct pfx		*fx = *state;
 	const struct cd_finding	*f;
 
-	fake.addrs = "2600:1f18::10";
-	pfx_run(fx, "dns");
-	assert_string_equal(pfx_result(fx, "dns")->result, "no_ipv4");
-	f = pfx_finding(fx, "cloud.dns_failed", SUBJECT);
-	assert_non_null(f);
-	assert_true(f->active);
+	f = resolve_to(fx, "2600:1f18::10", "no_ipv4", "cloud.dns_failed");
 	assert_non_null(strstr(f->summary, "no IPv4 address"));
 	assert_non_null(strstr(f->detail,
 	    "2600:1f18::10 (IPv6, information only)"));
