@@ -512,6 +512,21 @@ test_probe_not_internet(void **state)
 	fx_free(&fx);
 }
 
+/* Only an IPv6 address: the Core cannot use it, so it is not pinged. */
+static void
+test_probe_ipv6_only(void **state)
+{
+	struct fx fx;
+
+	(void)state;
+	fx_init(&fx, "::1", 5683, 500, 0);
+	fx_run(&fx);
+	expect_only(&fx, "coap.udp_unverified");
+	assert_string_equal(result(&fx)->result, "failed");
+	assert_non_null(strstr(result(&fx)->detail, "no IPv4 address"));
+	fx_free(&fx);
+}
+
 static void
 test_probe_silent(void **state)
 {
@@ -696,6 +711,7 @@ main(void)
 		cmocka_unit_test(test_probe_ack),
 		cmocka_unit_test(test_probe_port_unreachable),
 		cmocka_unit_test(test_probe_not_internet),
+		cmocka_unit_test(test_probe_ipv6_only),
 		cmocka_unit_test(test_probe_silent),
 		cmocka_unit_test(test_probe_silent_retries),
 		cmocka_unit_test(test_probe_unresolved),
