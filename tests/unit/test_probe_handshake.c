@@ -54,6 +54,27 @@ test_verdicts(void **state)
 	    "no_handshake");
 }
 
+/* A refusal is the internet answering only when its peer may be on it. */
+static void
+test_decide_reach(void **state)
+{
+	struct cd_handshake_outcome	o = { .connect_status = UV_ECONNREFUSED };
+	struct cd_probe_verdict		v;
+
+	(void)state;
+	cd_handshake_decide(&o, true, &v);
+	assert_string_equal(v.finding, "cloud.tcp_rejected");
+	assert_int_equal(v.reach, CD_REACH_ANSWERED);
+	cd_handshake_decide(&o, false, &v);
+	assert_string_equal(v.finding, "cloud.tcp_rejected");
+	assert_int_equal(v.reach, CD_REACH_NONE);
+	o = (struct cd_handshake_outcome){ .connect_status = UV_ETIMEDOUT,
+	    .timed_out = true };
+	cd_handshake_decide(&o, true, &v);
+	assert_string_equal(v.result, "tcp_blocked");
+	assert_int_equal(v.reach, CD_REACH_NONE);
+}
+
 /* --- a local cloud ------------------------------------------------------ */
 
 #define MAXCONN 8
@@ -465,6 +486,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verdicts),
+		cmocka_unit_test(test_decide_reach),
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 		T(test_nonce),
 		T(test_too_few_bytes),

@@ -44,6 +44,33 @@ test_verdicts(void **state)
 	assert_int_equal(cd_portal_verdict(0, 0, 204), CD_PORTAL_NO_ANSWER);
 }
 
+/* Where the answer came from: only the internet's counts as reached. */
+static void
+test_decide_where(void **state)
+{
+	struct cd_probe_verdict v;
+
+	(void)state;
+	cd_portal_decide(204, 0, 204, CD_WHERE_INTERNET, &v);
+	assert_string_equal(v.result, "ok");
+	assert_null(v.finding);
+	assert_int_equal(v.reach, CD_REACH_ANSWERED);
+	/* A hotel's portal on a private address: a portal, not the internet. */
+	cd_portal_decide(302, 0, 204, CD_WHERE_LOCAL, &v);
+	assert_string_equal(v.finding, "portal.detected");
+	assert_int_equal(v.reach, CD_REACH_NONE);
+	/* The router's own login page: neither. */
+	cd_portal_decide(302, 0, 204, CD_WHERE_HOST, &v);
+	assert_string_equal(v.result, "not_internet");
+	assert_null(v.finding);
+	assert_int_equal(v.reach, CD_REACH_NONE);
+	cd_portal_decide(503, 0, 204, CD_WHERE_INTERNET, &v);
+	assert_string_equal(v.result, "no_answer");
+	assert_int_equal(v.reach, CD_REACH_NONE);
+	cd_portal_decide(0, 0, 204, CD_WHERE_HOST, &v);
+	assert_string_equal(v.result, "no_answer");
+}
+
 /* --- a local HTTP server ------------------------------------------------ */
 
 struct http_srv {
@@ -417,6 +444,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verdicts),
+		cmocka_unit_test(test_decide_where),
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 		T(test_no_libcurl),		/* first: nothing loaded yet */
 		T(test_online),
