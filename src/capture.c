@@ -166,6 +166,16 @@ cd_capture_open_live(const char *ifname, int snaplen, char *err,
 	return p;
 }
 
+int
+cd_capture_dispatch(pcap_t *p, pcap_handler cb, u_char *user)
+{
+	int n = 1;
+
+	for (int i = 0; i < CD_CAPTURE_ROUNDS && n > 0; i++)
+		n = pcap_dispatch(p, -1, cb, user);
+	return n < 0 ? n : 0;
+}
+
 bool
 cd_capture_dlt_supported(int dlt)
 {

@@ -52,6 +52,14 @@ int	cd_capture_refresh_filter(struct cd_capture *cap,
 pcap_t	*cd_capture_open_live(const char *ifname, int snaplen, char *err,
 	    size_t errlen);
 
+/*
+ * Read what is ready: pcap_dispatch until nothing is left, at most rounds
+ * times, so that a flood cannot hold the loop.  0, or pcap's negative
+ * error (pcap_geterr says why).
+ */
+#define CD_CAPTURE_ROUNDS	64
+int	cd_capture_dispatch(pcap_t *p, pcap_handler cb, u_char *user);
+
 /* Ethernet, Linux cooked v1/v2, raw IP: what the decoders read. */
 bool	cd_capture_dlt_supported(int dlt);
 /* "EN10MB", "LINUX_SLL"...: pcap's name of a link type. */

@@ -19,35 +19,63 @@
  *   coap.udp_blocked.
  * - The local stack refusing to send with EPERM: the host's own firewall
  *   (an OUTPUT drop): coap.udp_blocked.
- * - Silence, other ICMP errors, no route, no address: nothing proves the
- *   path open or closed: coap.udp_unverified (info).
+ * - Silence, other ICMP errors, no route, no IPv4 address (the Core has
+ *   no IPv6), or an address of this host or its gateway (a router that
+ *   answers every name with itself while offline, not the cloud): nothing
+ *   proves the path open or closed: coap.udp_unverified (info).
  */
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "probe_coap.h"
 
-static void
-set(struct cd_coap_verdict *v, const char *finding, const char *result)
+/* The finding, the result word and the summary. */
+static void __attribute__((format(printf, 4, 5)))
+say(struct cd_probe_verdict *v, const char *finding, const char *result,
+    const char *fmt, ...)
 {
+	va_list ap;
+
 	v->finding = finding;
 	v->result = result;
+	va_start(ap, fmt);
+	vsnprintf(v->summary, sizeof(v->summary), fmt, ap);
+	va_end(ap);
+}
+
+/* coap.udp_unverified: "UDP 5683 to HOST not verified: why". */
+static void
+unverified(struct cd_probe_verdict *v, const struct cd_coap_outcome *o,
+    const char *result, const char *why)
+{
+	say(v, "coap.udp_unverified", result, "UDP %u to %s not verified: %s",
+	    o->port, o->host, why);
+}
+
+static void __attribute__((format(printf, 2, 3)))
+detail(struct cd_probe_verdict *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(v->detail, sizeof(v->detail), fmt, ap);
+	va_end(ap);
 }
 
 static void
-decide_answer(const struct cd_coap_outcome *o, struct cd_coap_verdict *v)
+decide_answer(const struct cd_coap_outcome *o, struct cd_probe_verdict *v)
 {
 	const char *what = o->answer == CD_COAP_RESET ? "a Reset" :
 	    "an empty ACK";
 
-	set(v, "coap.ok", "ok");
-	snprintf(v->summary, sizeof(v->summary),
+	say(v, "coap.ok", "ok",
 	    "CoAP over UDP %u works: %s:%u answered a CoAP ping", o->port,
 	    o->host, o->port);
-	snprintf(v->detail, sizeof(v->detail),
+	detail(v,
 	    "CoAP ping (empty Confirmable message) to %s port %u answered by "
 	    "%s after %llu ms (%u transmission%s): outbound UDP %u passes",
 	    o->addr, o->port, what, (unsigned long long)o->ms, o->pings,
@@ -70,13 +98,10 @@ from_us(const struct cd_coap_outcome *o)
 
 static void
 decide_no_next_hop(const struct cd_coap_outcome *o,
-    struct cd_coap_verdict *v, const char *icmp)
+    struct cd_probe_verdict *v, const char *icmp)
 {
-	set(v, "coap.udp_unverified", "unverified");
-	snprintf(v->summary, sizeof(v->summary),
-	    "UDP %u to %s not verified: this host cannot reach the next hop",
-	    o->port, o->host);
-	snprintf(v->detail, sizeof(v->detail),
+	unverified(v, o, "unverified", "this host cannot reach the next hop");
+	detail(v,
 	    "CoAP ping to %s port %u: %s from this host's own address %s "
 	    "after %llu ms: the link or the next router is down (no ARP "
 	    "answer), not a firewall", o->addr, o->port, icmp, o->local,
@@ -85,25 +110,23 @@ decide_no_next_hop(const struct cd_coap_outcome *o,
 
 static void
 decide_port_unreach(const struct cd_coap_outcome *o,
-    struct cd_coap_verdict *v, const char *icmp)
+    struct cd_probe_verdict *v, const char *icmp)
 {
 	if (from_target(o)) {
-		set(v, "coap.ok", "ok");
-		snprintf(v->summary, sizeof(v->summary),
+		say(v, "coap.ok", "ok",
 		    "UDP %u reaches %s: no CoAP endpoint answered, but the "
 		    "host itself sent ICMP port unreachable", o->port, o->host);
-		snprintf(v->detail, sizeof(v->detail),
+		detail(v,
 		    "CoAP ping to %s port %u: %s from the target itself after "
 		    "%llu ms: the datagram got through every firewall; nothing "
 		    "listens for CoAP there", o->addr, o->port, icmp,
 		    (unsigned long long)o->ms);
 		return;
 	}
-	set(v, "coap.udp_blocked", "blocked");
-	snprintf(v->summary, sizeof(v->summary),
+	say(v, "coap.udp_blocked", "blocked",
 	    "UDP %u to %s is rejected by a firewall on the way", o->port,
 	    o->host);
-	snprintf(v->detail, sizeof(v->detail),
+	detail(v,
 	    "CoAP ping to %s port %u: %s from %s, not from the target, after "
 	    "%llu ms: a firewall rejected it (the default answer of a REJECT "
 	    "rule)", o->addr, o->port, icmp, o->icmp.offender,
@@ -111,7 +134,7 @@ decide_port_unreach(const struct cd_coap_outcome *o,
 }
 
 static void
-decide_icmp(const struct cd_coap_outcome *o, struct cd_coap_verdict *v)
+decide_icmp(const struct cd_coap_outcome *o, struct cd_probe_verdict *v)
 {
 	char			icmp[128];
 	enum cd_icmp_kind	kind;
@@ -127,11 +150,10 @@ decide_icmp(const struct cd_coap_outcome *o, struct cd_coap_verdict *v)
 		return;
 	}
 	if (kind == CD_ICMP_PROHIBITED || kind == CD_ICMP_UNREACH) {
-		set(v, "coap.udp_blocked", "blocked");
-		snprintf(v->summary, sizeof(v->summary),
+		say(v, "coap.udp_blocked", "blocked",
 		    "UDP %u to %s is blocked: %s", o->port, o->host,
 		    cd_icmp_kind_name(kind));
-		snprintf(v->detail, sizeof(v->detail),
+		detail(v,
 		    "CoAP ping to %s port %u: %s from %s after %llu ms: a "
 		    "firewall or router on the way refused the datagram",
 		    o->addr, o->port, icmp,
@@ -139,11 +161,8 @@ decide_icmp(const struct cd_coap_outcome *o, struct cd_coap_verdict *v)
 		    "address", (unsigned long long)o->ms);
 		return;
 	}
-	set(v, "coap.udp_unverified", "unverified");
-	snprintf(v->summary, sizeof(v->summary),
-	    "UDP %u to %s not verified: an ICMP error that proves nothing",
-	    o->port, o->host);
-	snprintf(v->detail, sizeof(v->detail),
+	unverified(v, o, "unverified", "an ICMP error that proves nothing");
+	detail(v,
 	    "CoAP ping to %s port %u: %s from %s after %llu ms; it neither "
 	    "proves the datagram arrived nor that a firewall refused it",
 	    o->addr, o->port, icmp,
@@ -152,13 +171,10 @@ decide_icmp(const struct cd_coap_outcome *o, struct cd_coap_verdict *v)
 }
 
 static void
-decide_silent(const struct cd_coap_outcome *o, struct cd_coap_verdict *v)
+decide_silent(const struct cd_coap_outcome *o, struct cd_probe_verdict *v)
 {
-	set(v, "coap.udp_unverified", "unverified");
-	snprintf(v->summary, sizeof(v->summary),
-	    "UDP %u to %s not verified: no answer to the CoAP ping", o->port,
-	    o->host);
-	snprintf(v->detail, sizeof(v->detail),
+	unverified(v, o, "unverified", "no answer to the CoAP ping");
+	detail(v,
 	    "%u CoAP ping transmission%s to %s port %u, no Reset, ACK or ICMP "
 	    "error in %llu ms: UDP may be dropped silently on the way, or the "
 	    "host does not answer CoAP (the Spark cloud is not known to)",
@@ -168,32 +184,45 @@ decide_silent(const struct cd_coap_outcome *o, struct cd_coap_verdict *v)
 
 static void
 decide_send_failed(const struct cd_coap_outcome *o,
-    struct cd_coap_verdict *v)
+    struct cd_probe_verdict *v)
 {
 	if (o->errnum == EPERM || o->errnum == EACCES) {
-		set(v, "coap.udp_blocked", "blocked");
-		snprintf(v->summary, sizeof(v->summary),
+		say(v, "coap.udp_blocked", "blocked",
 		    "UDP %u to %s is blocked by this host's own firewall",
 		    o->port, o->host);
-		snprintf(v->detail, sizeof(v->detail),
+		detail(v,
 		    "sending the CoAP ping to %s port %u failed: %s: a local "
 		    "firewall rule (OUTPUT) drops it", o->addr, o->port,
 		    strerror(o->errnum));
 		return;
 	}
-	set(v, "coap.udp_unverified", "failed");
-	snprintf(v->summary, sizeof(v->summary),
-	    "UDP %u to %s not verified: the ping could not be sent", o->port,
-	    o->host);
-	snprintf(v->detail, sizeof(v->detail),
+	unverified(v, o, "failed", "the ping could not be sent");
+	detail(v,
 	    "sending the CoAP ping to %s port %u failed: %s", o->addr,
 	    o->port, strerror(o->errnum));
 }
 
+/* Did anything beyond this host answer?  For internet.down. */
+static enum cd_probe_reach
+reach_of(const struct cd_coap_outcome *o)
+{
+	switch (o->answer) {
+	case CD_COAP_RESET:
+	case CD_COAP_ACK:
+		return CD_REACH_ANSWERED;
+	case CD_COAP_ICMP:
+		return o->icmp.has_offender && !from_us(o) ?
+		    CD_REACH_ANSWERED : CD_REACH_NONE;
+	default:
+		return CD_REACH_NONE;
+	}
+}
+
 void
-cd_coap_decide(const struct cd_coap_outcome *o, struct cd_coap_verdict *v)
+cd_coap_decide(const struct cd_coap_outcome *o, struct cd_probe_verdict *v)
 {
 	memset(v, 0, sizeof(*v));
+	v->reach = reach_of(o);
 	switch (o->answer) {
 	case CD_COAP_RESET:
 	case CD_COAP_ACK:
@@ -206,23 +235,24 @@ cd_coap_decide(const struct cd_coap_outcome *o, struct cd_coap_verdict *v)
 		decide_send_failed(o, v);
 		break;
 	case CD_COAP_ICMP_UNKNOWN:
-		set(v, "coap.udp_unverified", "unverified");
-		snprintf(v->summary, sizeof(v->summary),
-		    "UDP %u to %s not verified: an ICMP error of unknown type",
-		    o->port, o->host);
-		snprintf(v->detail, sizeof(v->detail),
+		unverified(v, o, "unverified", "an ICMP error of unknown type");
+		detail(v,
 		    "CoAP ping to %s port %u: libcoap saw an ICMP error after "
 		    "%llu ms, but its type and code could not be read",
 		    o->addr, o->port, (unsigned long long)o->ms);
 		break;
 	case CD_COAP_UNRESOLVED:
-		set(v, "coap.udp_unverified", "failed");
-		snprintf(v->summary, sizeof(v->summary),
-		    "UDP %u to %s not verified: the name does not resolve",
-		    o->port, o->host);
-		snprintf(v->detail, sizeof(v->detail),
+		unverified(v, o, "failed", "the name does not resolve");
+		detail(v,
 		    "no CoAP ping sent: %s does not resolve (%s)", o->host,
 		    o->why != NULL ? o->why : "no address");
+		break;
+	case CD_COAP_NOT_INTERNET:
+		unverified(v, o, "not_internet", "the name resolves to this "
+		    "host, not the cloud");
+		detail(v, "no CoAP ping sent: %s resolves to %s (%s), not an "
+		    "address on the internet", o->host, o->addr,
+		    o->why != NULL ? o->why : "local");
 		break;
 	default:
 		decide_silent(o, v);

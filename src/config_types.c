@@ -28,6 +28,7 @@
 #include "cd_config.h"
 #include "config_schema.h"
 #include "syslog5424.h"
+#include "util.h"
 
 
 static const struct {
@@ -326,17 +327,6 @@ mode_parse(const char *s, mode_t *mode)
 	return 0;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* "08:00:28" or "08-00-28", any case. */
 static int
 oui_parse(const char *s, struct cd_oui *o)
@@ -344,8 +334,8 @@ oui_parse(const char *s, struct cd_oui *o)
 	int	i, hi, lo;
 
 	for (i = 0; i < 3; i++) {
-		hi = hexval((unsigned char)s[0]);
-		lo = hi < 0 ? -1 : hexval((unsigned char)s[1]);
+		hi = cd_hexval((unsigned char)s[0]);
+		lo = hi < 0 ? -1 : cd_hexval((unsigned char)s[1]);
 		if (lo < 0)
 			return -EINVAL;
 		o->b[i] = (uint8_t)(hi << 4 | lo);

@@ -243,10 +243,7 @@ cd_daemon_reload(struct cd_daemon *d)
 	if (d->status != NULL && cd_status_reconfigure(d->status,
 	    cfg->status.mode, cfg->status.group, &lim, err, sizeof(err)) < 0)
 		log_warnx("reload: %s", err);
-	if (cfg->probes.interval_ms != old->probes.interval_ms)
-		uv_timer_start(&d->prober.interval,
-		    d->prober.interval.timer_cb, cfg->probes.interval_ms,
-		    cfg->probes.interval_ms);
+	cd_prober_reconfigure(&d->prober, cfg);
 	cd_sniff_configure(d->sniff, cfg);
 	d->cfg = cfg;
 	cd_export_reload(d, old);

@@ -46,8 +46,6 @@ decode_ipv4(const uint8_t *p, size_t caplen, size_t wirelen,
 	size_t hlen, total;
 	uint16_t frag;
 
-	if (caplen < IPV4_HLEN)
-		return -EBADMSG;
 	hlen = (size_t)(p[0] & 0x0f) * 4;
 	total = cd_get16(p + 2);
 	if (hlen < IPV4_HLEN || hlen > caplen || total < hlen ||
@@ -89,8 +87,6 @@ decode_ipv6(const uint8_t *p, size_t caplen, size_t wirelen,
 	size_t len, elen;
 	uint8_t nh;
 
-	if (caplen < IPV6_HLEN)
-		return -EBADMSG;
 	len = cd_get16(p + 4);
 	if (IPV6_HLEN + len > wirelen)
 		return -EBADMSG;
@@ -127,11 +123,14 @@ cd_decode_ip(const uint8_t *p, size_t caplen, size_t wirelen,
 {
 	if (caplen > wirelen || caplen < 1)
 		return -EBADMSG;
+	/* Each decoder may read its fixed header. */
 	switch (p[0] >> 4) {
 	case 4:
-		return decode_ipv4(p, caplen, wirelen, out);
+		return caplen < IPV4_HLEN ? -EBADMSG :
+		    decode_ipv4(p, caplen, wirelen, out);
 	case 6:
-		return decode_ipv6(p, caplen, wirelen, out);
+		return caplen < IPV6_HLEN ? -EBADMSG :
+		    decode_ipv6(p, caplen, wirelen, out);
 	default:
 		return -EBADMSG;
 	}

@@ -67,21 +67,17 @@ decode_payload(uint16_t type, const uint8_t *p, size_t caplen,
 	}
 }
 
-static int
-decode_ether(const uint8_t *p, size_t caplen, size_t wirelen,
-    struct cd_pkt *out)
-{
-	uint16_t type;
+/* A link header's reader: fills out from it, returns the ethertype. */
+typedef uint16_t link_hdr_fn(const uint8_t *p, struct cd_pkt *out);
 
-	if (caplen < ETH_HLEN)
-		return -EBADMSG;
+static uint16_t
+ether_hdr(const uint8_t *p, struct cd_pkt *out)
+{
 	memcpy(out->dst_mac, p, 6);
 	memcpy(out->src_mac, p + 6, 6);
 	out->has_dst_mac = out->has_src_mac = true;
 	/* Below 0x0600 it is an 802.3 length (LLC, STP): not ours either. */
-	type = cd_get16(p + 12);
-	return decode_payload(type, p + ETH_HLEN, caplen - ETH_HLEN,
-	    wirelen - ETH_HLEN, out);
+	return cd_get16(p + 12);
 }
 
 /* The sender's address in a cooked header, when it is a MAC. */
@@ -96,34 +92,36 @@ sll_addr(uint16_t hatype, unsigned alen, const uint8_t *addr,
 }
 
 /* pkttype(2) hatype(2) halen(2) addr(8) protocol(2) */
-static int
-decode_sll(const uint8_t *p, size_t caplen, size_t wirelen,
-    struct cd_pkt *out)
+static uint16_t
+sll_hdr(const uint8_t *p, struct cd_pkt *out)
 {
-	uint16_t pkttype;
+	uint16_t pkttype = cd_get16(p);
 
-	if (caplen < SLL_HLEN)
-		return -EBADMSG;
-	pkttype = cd_get16(p);
 	out->pkttype = pkttype <= CD_PKTTYPE_OUTGOING ? pkttype :
 	    CD_PKTTYPE_UNKNOWN;
 	sll_addr(cd_get16(p + 2), cd_get16(p + 4), p + 6, out);
-	return decode_payload(cd_get16(p + 14), p + SLL_HLEN,
-	    caplen - SLL_HLEN, wirelen - SLL_HLEN, out);
+	return cd_get16(p + 14);
 }
 
 /* protocol(2) reserved(2) ifindex(4) hatype(2) pkttype(1) halen(1) addr(8) */
-static int
-decode_sll2(const uint8_t *p, size_t caplen, size_t wirelen,
-    struct cd_pkt *out)
+static uint16_t
+sll2_hdr(const uint8_t *p, struct cd_pkt *out)
 {
-	if (caplen < SLL2_HLEN)
-		return -EBADMSG;
 	out->pkttype = p[10] <= CD_PKTTYPE_OUTGOING ? p[10] :
 	    CD_PKTTYPE_UNKNOWN;
 	sll_addr(cd_get16(p + 8), p[11], p + 12, out);
-	return decode_payload(cd_get16(p), p + SLL2_HLEN,
-	    caplen - SLL2_HLEN, wirelen - SLL2_HLEN, out);
+	return cd_get16(p);
+}
+
+/* A fixed-size link header, then what it carries. */
+static int
+decode_link(link_hdr_fn *hdr, size_t hlen, const uint8_t *p, size_t caplen,
+    size_t wirelen, struct cd_pkt *out)
+{
+	if (caplen < hlen)
+		return -EBADMSG;
+	return decode_payload(hdr(p, out), p + hlen, caplen - hlen,
+	    wirelen - hlen, out);
 }
 
 /* Raw IP; DLT_IPV4 and DLT_IPV6 promise one version. */
@@ -158,11 +156,12 @@ cd_decode_frame(int dlt, const uint8_t *p, size_t caplen, size_t wirelen,
 		return -EBADMSG;
 	switch (dlt) {
 	case CD_DLT_EN10MB:
-		return decode_ether(p, caplen, wirelen, out);
+		return decode_link(ether_hdr, ETH_HLEN, p, caplen, wirelen, out);
 	case CD_DLT_LINUX_SLL:
-		return decode_sll(p, caplen, wirelen, out);
+		return decode_link(sll_hdr, SLL_HLEN, p, caplen, wirelen, out);
 	case CD_DLT_LINUX_SLL2:
-		return decode_sll2(p, caplen, wirelen, out);
+		return decode_link(sll2_hdr, SLL2_HLEN, p, caplen, wirelen,
+		    out);
 	case CD_DLT_RAW:
 	case DLT_RAW_OPENBSD:
 	case LINKTYPE_RAW:

@@ -104,7 +104,7 @@ describe_sent(char *buf, size_t len, const struct cd_dhcp_sent *s)
 
 static void
 summarize(const struct cd_dhcp_sent *s, const struct cd_dhcp_offer **srv,
-    size_t k, struct cd_dhcp_verdict *v)
+    size_t k, struct cd_probe_verdict *v)
 {
 	char	id[64];
 	size_t	at;
@@ -122,9 +122,9 @@ summarize(const struct cd_dhcp_sent *s, const struct cd_dhcp_offer **srv,
 		    i ? "," : "", server_name(srv[i], id, sizeof(id)));
 }
 
-void
+unsigned
 cd_dhcp_decide(const struct cd_dhcp_sent *s,
-    const struct cd_dhcp_offer *offers, size_t n, struct cd_dhcp_verdict *v)
+    const struct cd_dhcp_offer *offers, size_t n, struct cd_probe_verdict *v)
 {
 	const struct cd_dhcp_offer	*srv[MAX_SERVERS];
 	size_t				 k, at;
@@ -133,15 +133,14 @@ cd_dhcp_decide(const struct cd_dhcp_sent *s,
 	at = describe_sent(v->detail, sizeof(v->detail), s);
 	if ((k = distinct(offers, n, srv)) == 0) {
 		v->result = "no_offer";
-		v->no_offer = true;
+		v->finding = "dhcp.no_offer";
 		snprintf(v->summary, sizeof(v->summary), "no DHCP server "
 		    "answered on %s", s->iface);
 		append(v->detail, sizeof(v->detail), at, "; no DHCPOFFER in "
 		    "%llu ms", (unsigned long long)s->waited_ms);
-		return;
+		return 0;
 	}
-	v->servers = (unsigned)k;
-	v->multiple = k > 1;
+	v->finding = k > 1 ? "dhcp.multiple_servers" : NULL;
 	v->result = k > 1 ? "multiple_servers" : "ok";
 	summarize(s, srv, k, v);
 	at = append(v->detail, sizeof(v->detail), at, "; %zu server%s "
@@ -152,4 +151,5 @@ cd_dhcp_decide(const struct cd_dhcp_sent *s,
 			at = append(v->detail, sizeof(v->detail), at, "; ");
 		at = describe_offer(v->detail, sizeof(v->detail), at, srv[i]);
 	}
+	return (unsigned)k;
 }

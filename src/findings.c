@@ -334,8 +334,8 @@ cd_finding_clear(struct cd_findings *fs, const char *id, const char *subject,
 	return 1;
 }
 
-static bool
-in_family(const char *const *family, const char *id)
+bool
+cd_family_has(const char *const *family, const char *id)
 {
 	for (; *family != NULL; family++)
 		if (strcmp(*family, id) == 0)
@@ -359,7 +359,7 @@ cd_finding_raise_one(struct cd_findings *fs, const char *const *family,
     const struct cd_finding_spec *spec, int64_t now)
 {
 	if (spec->id == NULL || spec->subject == NULL ||
-	    !in_family(family, spec->id))
+	    !cd_family_has(family, spec->id))
 		return -EINVAL;
 	for (; *family != NULL; family++)
 		if (strcmp(*family, spec->id) != 0)

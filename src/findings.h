@@ -165,6 +165,8 @@ int	cd_finding_raise_one(struct cd_findings *fs, const char *const *family,
 	    const struct cd_finding_spec *spec, int64_t now);
 int	cd_finding_clear_family(struct cd_findings *fs,
 	    const char *const *family, const char *subject, int64_t now);
+/* Is id one of family's? */
+bool	cd_family_has(const char *const *family, const char *id);
 
 /*
  * fn(arg, f) for each active finding, in the order raised.  fn may clear

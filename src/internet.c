@@ -52,7 +52,8 @@ raise_down(struct cd_daemon *d, const char *cloud, int64_t now)
 	char			detail[1024];
 	struct cd_finding_spec	spec = {
 		.id = "internet.down", .subject = CD_INTERNET_SUBJECT,
-		.summary = "neither the portal check nor the cloud answers",
+		.summary = "neither the portal check nor the cloud answers "
+		    "from the internet",
 		.detail = detail, .severity = CD_SEV_DEFAULT,
 		.source = CD_SRC_PROBE,
 	};

@@ -1,6 +1,8 @@
 /*
  * internet.down: when in the last results neither the portal check nor the
- * cloud (its handshake, or DNS when the handshake is off) got any answer,
+ * cloud (its handshake, or DNS when the handshake is off) got any answer
+ * from the internet (an answer from this host, its gateway, its networks
+ * or a special-use address does not count: see the probes' reach),
  * the report's headline is "first check the internet".  While it stands,
  * the failures it explains (the catalogue's outage table: the cloud probes'
  * and the Cores' upstream failures) are lowered and their advice names the

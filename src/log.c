@@ -72,7 +72,8 @@ vlog(int priority, const char *fmt, va_list ap, int with_errno)
 	errno = saved;
 }
 
-#define LOG_FN(name, prio, err)				\
+/* Each logs at prio (with strerror when err), then does end. */
+#define LOG_FN(name, prio, err, end)			\
 void							\
 name(const char *fmt, ...)				\
 {							\
@@ -80,12 +81,15 @@ name(const char *fmt, ...)				\
 	va_start(ap, fmt);				\
 	vlog(prio, fmt, ap, err);			\
 	va_end(ap);					\
+	end;						\
 }
 
-LOG_FN(log_warn, LOG_WARNING, 1)
-LOG_FN(log_warnx, LOG_WARNING, 0)
-LOG_FN(log_notice, LOG_NOTICE, 0)
-LOG_FN(log_info, LOG_INFO, 0)
+LOG_FN(log_warn, LOG_WARNING, 1, return)
+LOG_FN(log_warnx, LOG_WARNING, 0, return)
+LOG_FN(log_notice, LOG_NOTICE, 0, return)
+LOG_FN(log_info, LOG_INFO, 0, return)
+LOG_FN(fatal, LOG_CRIT, 1, exit(3))
+LOG_FN(fatalx, LOG_CRIT, 0, exit(3))
 
 void
 log_debug(const char *fmt, ...)
@@ -97,26 +101,4 @@ log_debug(const char *fmt, ...)
 	va_start(ap, fmt);
 	vlog(LOG_DEBUG, fmt, ap, 0);
 	va_end(ap);
-}
-
-void
-fatal(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog(LOG_CRIT, fmt, ap, 1);
-	va_end(ap);
-	exit(3);
-}
-
-void
-fatalx(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog(LOG_CRIT, fmt, ap, 0);
-	va_end(ap);
-	exit(3);
 }

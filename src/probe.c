@@ -11,13 +11,13 @@
 #include "probe.h"
 #include "util.h"
 
-extern const struct cd_probe_ops cd_probe_dns, cd_probe_cloud,
+extern const struct cd_probe_ops cd_probe_dns, cd_probe_handshake,
     cd_probe_coap, cd_probe_dhcp, cd_probe_portal, cd_probe_wifi;
 
 /* One entry per probe file (probe_*.c); they all run concurrently. */
 const struct cd_probe_ops *const cd_probe_table[] = {
 	&cd_probe_dns,
-	&cd_probe_cloud,
+	&cd_probe_handshake,
 	&cd_probe_coap,
 	&cd_probe_dhcp,
 	&cd_probe_portal,
@@ -37,6 +37,7 @@ cd_prober_init_table(struct cd_prober *p, struct cd_daemon *d,
 {
 	memset(p, 0, sizeof(*p));
 	p->daemon = d;
+	p->cfg = d->cfg;
 	p->loop = loop;
 	while (table[p->nruns] != NULL)
 		p->nruns++;
@@ -58,10 +59,49 @@ cd_prober_init(struct cd_prober *p, struct cd_daemon *d, uv_loop_t *loop)
 	cd_prober_init_table(p, d, loop, cd_probe_table);
 }
 
-struct cd_daemon *
-cd_probe_daemon(const struct cd_probe_run *run)
+uv_loop_t *
+cd_probe_loop(const struct cd_probe_run *run)
 {
-	return run->prober->daemon;
+	return run->prober->loop;
+}
+
+const struct cd_config *
+cd_probe_cfg(const struct cd_probe_run *run)
+{
+	return run->prober->cfg;
+}
+
+struct cd_findings *
+cd_probe_findings(const struct cd_probe_run *run)
+{
+	return &run->prober->daemon->findings;
+}
+
+struct cd_state *
+cd_probe_state(const struct cd_probe_run *run)
+{
+	return &run->prober->daemon->state;
+}
+
+unsigned
+cd_probe_tries(const struct cd_probe_run *run)
+{
+	return run->tries;
+}
+
+uint64_t
+cd_probe_wait_ms(const struct cd_probe_run *run)
+{
+	uint64_t now = uv_now(run->prober->loop), left;
+
+	left = run->deadline_mono > now ? run->deadline_mono - now : 0;
+	return left < run->timeout_ms ? left : run->timeout_ms;
+}
+
+uint64_t
+cd_probe_elapsed_ms(const struct cd_probe_run *run)
+{
+	return uv_now(run->prober->loop) - run->started_mono;
 }
 
 void
@@ -85,22 +125,53 @@ cd_probe_clear(struct cd_probe_run *run, const char *id, const char *subject)
 	    cd_now_ms());
 }
 
+struct stale {
+	struct cd_findings	*fs;
+	const char *const	*family;
+	const char		*subject;
+	int64_t			 now;
+};
+
+/* A finding of the family for another subject: an old configuration's. */
+static void
+clear_stale(void *arg, struct cd_finding *f)
+{
+	struct stale *st = arg;
+
+	if (strcmp(f->subject, st->subject) != 0 &&
+	    cd_family_has(st->family, f->id))
+		cd_finding_clear(st->fs, f->id, f->subject, st->now);
+}
+
 void
-cd_probe_raise_one(struct cd_probe_run *run, const char *const *family,
+cd_probe_raise_family(struct cd_probe_run *run, const char *const *family,
     const char *id, const char *subject, const char *summary,
     const char *detail)
 {
-	struct cd_findings	*fs = &run->prober->daemon->findings;
+	struct stale		 st = {
+		.fs = &run->prober->daemon->findings, .family = family,
+		.subject = subject, .now = cd_now_ms(),
+	};
 	struct cd_finding_spec	 spec = {
 		.id = id, .subject = subject, .summary = summary,
 		.detail = detail, .severity = CD_SEV_DEFAULT,
 		.source = CD_SRC_PROBE,
 	};
 
+	cd_findings_foreach(st.fs, clear_stale, &st);
 	if (id == NULL)
-		cd_finding_clear_family(fs, family, subject, cd_now_ms());
+		cd_finding_clear_family(st.fs, family, subject, st.now);
 	else
-		cd_finding_raise_one(fs, family, &spec, cd_now_ms());
+		cd_finding_raise_one(st.fs, family, &spec, st.now);
+}
+
+void
+cd_probe_conclude(struct cd_probe_run *run, const char *const *family,
+    const char *subject, const struct cd_probe_verdict *v)
+{
+	cd_probe_raise_family(run, family, v->finding, subject, v->summary,
+	    v->detail);
+	cd_probe_done(run, v->reach, v->result, v->detail);
 }
 
 static void
@@ -130,8 +201,8 @@ finish_cb(uv_timer_t *t)
 }
 
 void
-cd_probe_done(struct cd_probe_run *run, const char *result,
-    const char *detail)
+cd_probe_done(struct cd_probe_run *run, enum cd_probe_reach reach,
+    const char *result, const char *detail)
 {
 	struct cd_prober	*p = run->prober;
 	uint64_t		 ms;
@@ -139,6 +210,8 @@ cd_probe_done(struct cd_probe_run *run, const char *result,
 	if (!run->running)
 		return;
 	run->running = false;
+	run->priv = NULL;
+	run->reach = reach;
 	uv_timer_stop(&run->deadline);
 	ms = uv_now(p->loop) - run->started_mono;
 	cd_state_probe_result(&p->daemon->state, run->ops->name, run->started,
@@ -149,49 +222,56 @@ cd_probe_done(struct cd_probe_run *run, const char *result,
 		uv_timer_start(&p->finish, finish_cb, 0, 0);
 }
 
-/* The hard deadline: whatever the probe waits for, it stops here. */
+/* The run's one deadline: the probe concludes now, or is stopped. */
 static void
 deadline_cb(uv_timer_t *t)
 {
 	struct cd_probe_run	*run = container_of(t, struct cd_probe_run,
 				    deadline);
-	const struct cd_config	*cfg = run->prober->daemon->cfg;
 	char			 detail[160];
 
 	if (!run->running)
 		return;
+	if (run->ops->expire != NULL) {
+		run->ops->expire(run);
+		if (!run->running)
+			return;
+	}
 	log_warnx("probe %s: no result within its deadline; stopped",
 	    run->ops->name);
 	run->ops->cancel(run);
-	run->reach = CD_REACH_NONE;
 	snprintf(detail, sizeof(detail), "no result within %llu ms "
 	    "(probes.timeout x (probes.retries + 1)); stopped",
-	    (unsigned long long)cd_probe_budget_ms(cfg));
-	cd_probe_done(run, "timeout", detail);
+	    (unsigned long long)(run->deadline_mono - run->started_mono));
+	cd_probe_done(run, CD_REACH_NONE, "timeout", detail);
 }
 
 static void
 run_start(struct cd_prober *p, struct cd_probe_run *run)
 {
-	const struct cd_config	*cfg = p->daemon->cfg;
+	const struct cd_config	*cfg = p->cfg;
+	uint64_t		 budget = cd_probe_budget_ms(cfg);
 	int			 rc;
 
 	if (run->running || !run->ops->enabled(cfg))
 		return;
 	uv_update_time(p->loop);
+	run->timeout_ms = cfg->probes.timeout_ms;
+	run->tries = cfg->probes.retries + 1;
 	run->started = cd_now_ms();
 	run->started_mono = uv_now(p->loop);
+	run->deadline_mono = run->started_mono + budget;
 	run->running = true;
 	run->reach = CD_REACH_UNKNOWN;
+	run->priv = NULL;
 	p->in_flight++;
-	uv_timer_start(&run->deadline, deadline_cb,
-	    cd_probe_budget_ms(cfg) + CD_PROBE_DEADLINE_MARGIN_MS, 0);
+	uv_timer_start(&run->deadline, deadline_cb, budget, 0);
 	if ((rc = run->ops->start(run)) < 0) {
 		char detail[128];
 
 		snprintf(detail, sizeof(detail), "could not start: %s",
 		    strerror(-rc));
-		cd_probe_done(run, "failed", detail);
+		cd_probe_done(run, CD_REACH_UNKNOWN, "failed", detail);
 	}
 }
 
@@ -231,7 +311,7 @@ cd_prober_run(struct cd_prober *p, const char *name, cd_prober_cb *cb,
 	}
 	if (name != NULL && (one = cd_prober_find(p, name)) == NULL)
 		return unknown_probe(p, name, err, errlen);
-	if (one != NULL && !one->ops->enabled(p->daemon->cfg)) {
+	if (one != NULL && !one->ops->enabled(p->cfg)) {
 		snprintf(err, errlen, "probe '%s' is turned off "
 		    "(probes.%s: false)", name, name);
 		return -ENOTSUP;
@@ -269,6 +349,17 @@ cd_prober_schedule(struct cd_prober *p, uint64_t interval_ms)
 	uv_timer_start(&p->interval, interval_cb, 0, interval_ms);
 }
 
+void
+cd_prober_reconfigure(struct cd_prober *p, const struct cd_config *cfg)
+{
+	uint64_t ms = cfg->probes.interval_ms;
+
+	if (uv_is_active((uv_handle_t *)&p->interval) &&
+	    ms != p->cfg->probes.interval_ms)
+		uv_timer_start(&p->interval, interval_cb, ms, ms);
+	p->cfg = cfg;
+}
+
 /* The runs hold timers: they are freed when the last one has closed. */
 static void
 handle_closed(uv_handle_t *h)
@@ -293,7 +384,8 @@ cd_prober_close(struct cd_prober *p)
 
 		if (run->running) {
 			run->ops->cancel(run);
-			cd_probe_done(run, "cancelled", "the daemon stopped");
+			cd_probe_done(run, CD_REACH_UNKNOWN, "cancelled",
+			    "the daemon stopped");
 		}
 	}
 	waiters_answer(p);

@@ -2,10 +2,17 @@
  * The active probes: a table of probe_ops (one file per probe) and the
  * scheduler that runs them concurrently every probes.interval, on a
  * client's `probe`, or once for --once.  Concurrent requests share a run.
- * No probe outlives its hard deadline: probes.timeout x (probes.retries
- * + 1) plus a small margin, after which the scheduler cancels it and
- * records `timeout`.  When a run is over, internet.down is decided from
- * what the portal check and the cloud probes reached (internet.c).
+ *
+ * The scheduler owns what every probe repeats: the budget (probes.timeout
+ * x (probes.retries + 1)), the wait for each try (one timeout, never past
+ * the budget), the one deadline of a run, cancellation and the result.  A
+ * probe only sends a try, reads an answer and states its verdict; at the
+ * deadline it is asked to conclude with what it has (expire), or, if it
+ * cannot, it is cancelled and its result is `timeout`.  Probes see the
+ * daemon only through the functions below: their loop, the configuration
+ * of this run and a findings sink.  When a run is over, internet.down is
+ * decided from what the portal check and the cloud probes reached
+ * (internet.c).
  */
 #ifndef CD_PROBE_H
 #define CD_PROBE_H
@@ -17,29 +24,33 @@
 
 struct cd_daemon;
 struct cd_config;
+struct cd_findings;
 struct cd_prober;
-
-/* Margin past a probe's budget before the scheduler stops it. */
-#define CD_PROBE_DEADLINE_MARGIN_MS	250
+struct cd_state;
 
 /* Did a probe get any answer from beyond the router?  For internet.down. */
 enum cd_probe_reach {
 	CD_REACH_UNKNOWN = 0,	/* not said, not run, or cancelled */
-	CD_REACH_NONE,		/* nothing answered: timeout, no route, DNS failed */
-	CD_REACH_ANSWERED,	/* something answered, even with a refusal */
+	CD_REACH_NONE,		/* nothing beyond answered: timeout, no route,
+				   DNS failed, or only this host, its gateway,
+				   its LAN or a special-use address answered */
+	CD_REACH_ANSWERED,	/* the internet answered, even with a refusal */
 };
 
 /* One probe's run: the probe fills result and detail, then calls done. */
 struct cd_probe_run {
 	struct cd_prober		*prober;
 	const struct cd_probe_ops	*ops;
+	uint64_t			 timeout_ms;	/* probes.timeout */
+	unsigned			 tries;		/* probes.retries + 1 */
 	int64_t				 started;	/* ms, wall clock */
 	uint64_t			 started_mono;	/* ms, uv_now */
+	uint64_t			 deadline_mono;	/* ms, uv_now: budget spent */
 	bool				 running;
 	void				*priv;		/* the probe's own */
 	/* Set by the probe before cd_probe_done (optional); reset at start. */
 	enum cd_probe_reach		 reach;
-	uv_timer_t			 deadline;	/* the hard deadline */
+	uv_timer_t			 deadline;	/* the run's one deadline */
 };
 
 struct cd_probe_ops {
@@ -50,6 +61,12 @@ struct cd_probe_ops {
 	int		(*start)(struct cd_probe_run *run);
 	/* Stop at once; the probe must not call cd_probe_done afterwards. */
 	void		(*cancel)(struct cd_probe_run *run);
+	/*
+	 * The budget is spent: conclude now from what was seen, calling
+	 * cd_probe_done.  Optional; without it (or if it does not conclude)
+	 * the run is cancelled and its result is `timeout`.
+	 */
+	void		(*expire)(struct cd_probe_run *run);
 };
 
 /* The NULL-terminated table of every probe this build has. */
@@ -64,7 +81,8 @@ struct cd_prober_waiter {
 };
 
 struct cd_prober {
-	struct cd_daemon	*daemon;
+	struct cd_daemon	*daemon;	/* for internet.c, never a probe */
+	const struct cd_config	*cfg;		/* see cd_prober_reconfigure */
 	uv_loop_t		*loop;
 	uv_timer_t		 interval;	/* next scheduled run */
 	uv_timer_t		 finish;	/* completes empty runs on the loop */
@@ -89,35 +107,77 @@ void	cd_prober_schedule(struct cd_prober *p, uint64_t interval_ms);
  */
 int	cd_prober_run(struct cd_prober *p, const char *name, cd_prober_cb *cb,
 	    void *arg, char *err, size_t errlen);
+/*
+ * A reloaded configuration: the next runs use cfg (a run under way keeps
+ * what it copied at its start), and a new probes.interval takes effect.
+ */
+void	cd_prober_reconfigure(struct cd_prober *p, const struct cd_config *cfg);
 /* Cancel what runs, answer the waiters, close the timers.  Idempotent. */
 void	cd_prober_close(struct cd_prober *p);
 /* The run of the probe called name, or NULL. */
 struct cd_probe_run *cd_prober_find(struct cd_prober *p, const char *name);
 
-/* Called by a probe when its run ends: record it in the state. */
-void	cd_probe_done(struct cd_probe_run *run, const char *result,
-	    const char *detail);
-struct cd_daemon *cd_probe_daemon(const struct cd_probe_run *run);
+/*
+ * Called by a probe when its run ends: record it in the state.  reach says
+ * whether the internet answered (internet.down); CD_REACH_UNKNOWN if the
+ * probe cannot tell.
+ */
+void	cd_probe_done(struct cd_probe_run *run, enum cd_probe_reach reach,
+	    const char *result, const char *detail);
+
+/*
+ * What a probe sees of the daemon: its loop, and the configuration (in
+ * start: copy what you need, a reload may replace it during the run).
+ */
+uv_loop_t *cd_probe_loop(const struct cd_probe_run *run);
+const struct cd_config *cd_probe_cfg(const struct cd_probe_run *run);
+/* The findings sink and the state, for a module a probe drives (wifi.c). */
+struct cd_findings *cd_probe_findings(const struct cd_probe_run *run);
+struct cd_state *cd_probe_state(const struct cd_probe_run *run);
+/* probes.retries + 1. */
+unsigned cd_probe_tries(const struct cd_probe_run *run);
+/* How long the next wait may last: one probes.timeout, never past the
+ * deadline; 0 when the budget is spent. */
+uint64_t cd_probe_wait_ms(const struct cd_probe_run *run);
+/* ms since the run started. */
+uint64_t cd_probe_elapsed_ms(const struct cd_probe_run *run);
 
 /*
  * Raise a finding from a probe: source probe, the catalogue's severity and
- * advice (an upstream failure is lowered to a warning while internet.down
- * stands, see internet.h).  And clear one.
+ * advice (the findings' grader lowers what internet.down explains before
+ * it is logged, see internet.h).  And clear one.
  */
 void	cd_probe_raise(struct cd_probe_run *run, const char *id,
 	    const char *subject, const char *summary, const char *detail);
 void	cd_probe_clear(struct cd_probe_run *run, const char *id,
 	    const char *subject);
-/* For a family (findings.h): raise id and clear the others; id NULL clears all. */
-void	cd_probe_raise_one(struct cd_probe_run *run, const char *const *family,
-	    const char *id, const char *subject, const char *summary,
-	    const char *detail);
+/*
+ * Raise id (NULL: none) for subject and clear every other finding of the
+ * family (NULL-terminated, see findings.h), for this subject and any other:
+ * the states of a probe exclude each other, and a changed configuration
+ * leaves no stale one.
+ */
+void	cd_probe_raise_family(struct cd_probe_run *run,
+	    const char *const *family, const char *id, const char *subject,
+	    const char *summary, const char *detail);
 
 /*
- * A probe's whole budget, probes.timeout x (probes.retries + 1): a probe
- * that retries should end within it; the scheduler stops it at this plus
- * CD_PROBE_DEADLINE_MARGIN_MS.
+ * What a probe made of what it saw: every probe's pure decision (its
+ * *_verdict.c) fills one of these, and cd_probe_conclude records it.
  */
+struct cd_probe_verdict {
+	const char		*finding;	/* of the probe's family; NULL: none */
+	const char		*result;	/* the result word */
+	enum cd_probe_reach	 reach;		/* did the internet answer? */
+	char			 summary[192];
+	char			 detail[2048];
+};
+
+/* Raise v's finding for subject (clearing the family's others), end the run. */
+void	cd_probe_conclude(struct cd_probe_run *run, const char *const *family,
+	    const char *subject, const struct cd_probe_verdict *v);
+
+/* A run's whole budget, probes.timeout x (probes.retries + 1). */
 uint64_t cd_probe_budget_ms(const struct cd_config *cfg);
 
 #endif

@@ -16,9 +16,8 @@
  * Timing: probes.timeout per transmission, probes.retries retransmissions
  * (libcoap's: max_retransmit = retries, ACK_RANDOM_FACTOR 1, ACK_TIMEOUT
  * = timeout / 2^retries so the last wait is one timeout; libcoap takes
- * nothing under 1 s), and a deadline a little under timeout x (retries +
- * 1) from the start, name resolution included, ends the probe whatever
- * libcoap still has planned.
+ * nothing under 1 s); the run's deadline (probe.c), name resolution
+ * included, ends the probe whatever libcoap still has planned.
  */
 #include "config.h"
 
@@ -34,8 +33,9 @@
 
 #include <coap3/coap.h>
 
+#include "addr_class.h"
+#include "cd_config.h"
 #include "coap_uv.h"
-#include "daemon.h"
 #include "icmp_err.h"
 #include "log.h"
 #include "probe.h"
@@ -49,7 +49,6 @@
 struct coap_probe {
 	struct cd_probe_run	*run;		/* NULL once done or cancelled */
 	uv_loop_t		*loop;
-	uv_timer_t		 deadline;	/* the whole probe's bound */
 	uv_timer_t		 soon;		/* ICMP grace, or a deferred end */
 	uv_timer_t		 resend;	/* the twin's retransmissions */
 	struct cd_coap_uv	 cu;
@@ -81,51 +80,6 @@ coap_enabled(const struct cd_config *cfg)
 	return cfg->probes.coap;
 }
 
-struct stale {
-	struct cd_findings	*fs;
-	const char		*subject;
-};
-
-/* A coap.* finding of an old coap_host:port no longer holds. */
-static void
-clear_stale(void *arg, struct cd_finding *f)
-{
-	struct stale *st = arg;
-
-	if (strncmp(f->id, "coap.", 5) == 0 &&
-	    strcmp(f->subject, st->subject) != 0)
-		cd_finding_clear(st->fs, f->id, f->subject, cd_now_ms());
-}
-
-static void
-report(struct cd_probe_run *run, const char *subject,
-    const struct cd_coap_verdict *v)
-{
-	struct stale st = {
-		.fs = &cd_probe_daemon(run)->findings, .subject = subject,
-	};
-
-	cd_findings_foreach(st.fs, clear_stale, &st);
-	cd_probe_raise_one(run, coap_ids, v->finding, subject, v->summary,
-	    v->detail);
-}
-
-/* Did anything beyond this host answer?  For internet.down. */
-static enum cd_probe_reach
-reach_of(const struct cd_coap_outcome *o)
-{
-	switch (o->answer) {
-	case CD_COAP_RESET:
-	case CD_COAP_ACK:
-		return CD_REACH_ANSWERED;
-	case CD_COAP_ICMP:
-		return o->icmp.has_offender &&
-		    strcmp(o->icmp.offender, o->local) != 0 ?
-		    CD_REACH_ANSWERED : CD_REACH_NONE;
-	default:
-		return CD_REACH_NONE;
-	}
-}
 
 static void
 release(struct coap_probe *p)
@@ -159,8 +113,7 @@ static void
 teardown(struct coap_probe *p)
 {
 	p->finished = true;
-	p->handles = 3;
-	uv_close((uv_handle_t *)&p->deadline, timer_closed);
+	p->handles = 2;
 	uv_close((uv_handle_t *)&p->soon, timer_closed);
 	uv_close((uv_handle_t *)&p->resend, timer_closed);
 	/* A hung resolver must not hold the loop: leave the lookup behind. */
@@ -183,19 +136,17 @@ static void
 finish(struct coap_probe *p, enum cd_coap_answer answer)
 {
 	struct cd_probe_run	*run = p->run;
-	struct cd_coap_verdict	 v;
+	struct cd_probe_verdict	 v;
 
 	if (p->finished || run == NULL)
 		return;
 	p->out.answer = answer;
 	p->out.ms = uv_now(p->loop) - (p->sent ? p->t_sent : p->t0);
 	cd_coap_decide(&p->out, &v);
-	report(run, p->subject, &v);
-	run->reach = reach_of(&p->out);
 	p->run = NULL;
-	run->priv = NULL;
+	/* Clears what no longer holds, here and for an old coap_host:port. */
+	cd_probe_conclude(run, coap_ids, p->subject, &v);
 	teardown(p);
-	cd_probe_done(run, v.result, v.detail);
 }
 
 static void
@@ -205,11 +156,14 @@ send_failed(struct coap_probe *p, int errnum)
 	finish(p, CD_COAP_SEND_FAILED);
 }
 
+/* The run's budget is spent: what was seen so far is the answer. */
 static void
-deadline_cb(uv_timer_t *t)
+coap_expire(struct cd_probe_run *run)
 {
-	struct coap_probe *p = t->data;
+	struct coap_probe *p = run->priv;
 
+	if (p == NULL)
+		return;
 	if (p->res != NULL) {
 		p->out.why = "no answer from the resolver in time";
 		finish(p, CD_COAP_UNRESOLVED);
@@ -329,20 +283,6 @@ session_tune(struct coap_probe *p)
 	p->resends_left = p->retries;
 }
 
-/* The numeric address of sa (AF_INET or AF_INET6) into buf. */
-static void
-addr_ntop(const struct sockaddr *sa, char *buf, size_t len)
-{
-	const void *ip;
-
-	if (sa->sa_family == AF_INET)
-		ip = &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
-	else
-		ip = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
-	if (inet_ntop(sa->sa_family, ip, buf, (socklen_t)len) == NULL)
-		snprintf(buf, len, "?");
-}
-
 static void
 twin_open(struct coap_probe *p, const struct sockaddr *sa, socklen_t len)
 {
@@ -362,7 +302,7 @@ twin_open(struct coap_probe *p, const struct sockaddr *sa, socklen_t len)
 	}
 	/* Our own address: an ICMP error from it is our stack's. */
 	if (getsockname(p->twin.fd, (struct sockaddr *)&ss, &sslen) == 0)
-		addr_ntop((struct sockaddr *)&ss, p->out.local,
+		cd_addr_str((struct sockaddr *)&ss, p->out.local,
 		    sizeof(p->out.local));
 }
 
@@ -416,15 +356,12 @@ ping_start(struct coap_probe *p, const struct sockaddr *sa, socklen_t len)
 	cd_coap_uv_kick(&p->cu);
 }
 
-/* The Core speaks IPv4 only: prefer an IPv4 address when there is one. */
+/* The Core speaks IPv4 only: its path is the one to test. */
 static const struct addrinfo *
 pick_address(const struct addrinfo *ai)
 {
 	for (const struct addrinfo *a = ai; a != NULL; a = a->ai_next)
 		if (a->ai_family == AF_INET)
-			return a;
-	for (const struct addrinfo *a = ai; a != NULL; a = a->ai_next)
-		if (a->ai_family == AF_INET6)
 			return a;
 	return NULL;
 }
@@ -434,18 +371,23 @@ resolved(struct coap_probe *p, const struct addrinfo *ai)
 {
 	struct sockaddr_storage	 ss;
 	const struct addrinfo	*a;
+	struct cd_local		 local;
 
 	if ((a = pick_address(ai)) == NULL || a->ai_addrlen > sizeof(ss)) {
-		p->out.why = "no IPv4 or IPv6 address";
+		p->out.why = "no IPv4 address, and the Core speaks only IPv4";
 		finish(p, CD_COAP_UNRESOLVED);
 		return;
 	}
 	memcpy(&ss, a->ai_addr, a->ai_addrlen);
-	if (ss.ss_family == AF_INET)
-		((struct sockaddr_in *)&ss)->sin_port = htons(p->out.port);
-	else
-		((struct sockaddr_in6 *)&ss)->sin6_port = htons(p->out.port);
-	addr_ntop((struct sockaddr *)&ss, p->out.addr, sizeof(p->out.addr));
+	((struct sockaddr_in *)&ss)->sin_port = htons(p->out.port);
+	cd_addr_str((struct sockaddr *)&ss, p->out.addr, sizeof(p->out.addr));
+	cd_local_load(&local);
+	if (cd_addr_where((struct sockaddr *)&ss, &local, &p->out.why) ==
+	    CD_WHERE_HOST) {
+		finish(p, CD_COAP_NOT_INTERNET);
+		return;
+	}
+	p->out.why = NULL;
 	ping_start(p, (struct sockaddr *)&ss, a->ai_addrlen);
 }
 
@@ -484,29 +426,17 @@ resolve_start(struct coap_probe *p)
 	}
 }
 
-/* A little under timeout x (retries + 1), the scheduler's bound. */
-static uint64_t
-budget_ms(const struct cd_config *cfg)
-{
-	uint64_t t = cfg->probes.timeout_ms, total, margin;
-
-	total = cd_probe_budget_ms(cfg);
-	margin = t / 10 < 100 ? t / 10 : 100;
-	return total > margin ? total - margin : 1;
-}
-
 static int
 coap_start(struct cd_probe_run *run)
 {
-	struct cd_daemon	*d = cd_probe_daemon(run);
-	const struct cd_config	*cfg = d->cfg;
+	const struct cd_config	*cfg = cd_probe_cfg(run);
 	struct coap_probe	*p = cd_calloc(1, sizeof(*p));
 	const char		*host;
 
 	host = cfg->cloud.coap_host[0] != '\0' ? cfg->cloud.coap_host :
 	    cfg->cloud.host;
 	p->run = run;
-	p->loop = d->loop;
+	p->loop = cd_probe_loop(run);
 	p->nack = -1;
 	p->mid = COAP_INVALID_MID;
 	p->timeout_ms = cfg->probes.timeout_ms > UINT32_MAX ? UINT32_MAX :
@@ -517,14 +447,12 @@ coap_start(struct cd_probe_run *run)
 	    cfg->cloud.coap_port);
 	p->out.host = p->host;
 	p->out.port = cfg->cloud.coap_port;
-	uv_timer_init(p->loop, &p->deadline);
 	uv_timer_init(p->loop, &p->soon);
 	uv_timer_init(p->loop, &p->resend);
-	p->deadline.data = p->soon.data = p->resend.data = p;
+	p->soon.data = p->resend.data = p;
 	p->twin.fd = -1;
 	run->priv = p;
 	p->t0 = uv_now(p->loop);
-	uv_timer_start(&p->deadline, deadline_cb, budget_ms(cfg), 0);
 	resolve_start(p);
 	return 0;
 }
@@ -546,4 +474,5 @@ const struct cd_probe_ops cd_probe_coap = {
 	.enabled = coap_enabled,
 	.start = coap_start,
 	.cancel = coap_cancel,
+	.expire = coap_expire,
 };

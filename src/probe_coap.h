@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "icmp_err.h"
+#include "probe.h"
 
 /* What came back for the pings. */
 enum cd_coap_answer {
@@ -20,6 +21,8 @@ enum cd_coap_answer {
 	CD_COAP_ICMP_UNKNOWN,	/* libcoap saw one, its type was not read */
 	CD_COAP_SEND_FAILED,	/* the local stack refused to send: errnum */
 	CD_COAP_UNRESOLVED,	/* the host did not resolve: why */
+	CD_COAP_NOT_INTERNET,	/* it resolves to this host or its gateway
+				   (addr): why; no ping sent */
 };
 
 struct cd_coap_outcome {
@@ -35,14 +38,8 @@ struct cd_coap_outcome {
 	const char		*why;
 };
 
-struct cd_coap_verdict {
-	const char	*finding;	/* coap.ok | coap.udp_blocked | coap.udp_unverified */
-	const char	*result;	/* the probe's result word */
-	char		 summary[192];
-	char		 detail[768];
-};
-
+/* coap.ok, coap.udp_blocked or coap.udp_unverified, and the reach. */
 void	cd_coap_decide(const struct cd_coap_outcome *o,
-	    struct cd_coap_verdict *v);
+	    struct cd_probe_verdict *v);
 
 #endif

@@ -28,7 +28,7 @@
  * first offer to a new client, so the wait must allow for that); after
  * the first offer, CD_DHCP_SETTLE_MS more for other servers, and at least
  * CD_DHCP_PING_WAIT_MS after the DISCOVER (probe_dhcp.h says why).
- * It all ends a little under timeout x (retries + 1).
+ * The run's deadline (probe.c) ends it with what has come.
  */
 #include "config.h"
 
@@ -46,7 +46,8 @@
 
 #include <pcap/pcap.h>
 
-#include "daemon.h"
+#include "capture.h"
+#include "cd_config.h"
 #include "dhcp_msg.h"
 #include "log.h"
 #include "probe.h"
@@ -64,10 +65,10 @@ struct dhcp_probe {
 	uv_poll_t		 poll;		/* the capture's fd */
 	bool			 has_poll;
 	uv_timer_t		 resend;	/* the next DISCOVER */
-	uv_timer_t		 end;		/* deadline, settle, or failure */
+	uv_timer_t		 end;		/* settle, or failure */
 	int			 udp_fd;	/* the copy for a local server */
 	unsigned		 handles;	/* closing; freed at zero */
-	uint64_t		 t0, deadline;	/* uv_now */
+	uint64_t		 t0;		/* uv_now */
 	uint64_t		 timeout_ms;
 	unsigned		 resends_left;
 	struct cd_dhcp_sent	 sent;
@@ -155,40 +156,31 @@ teardown(struct dhcp_probe *p)
 	p->udp_fd = -1;
 }
 
-static void
-report(struct cd_probe_run *run, const char *subject,
-    const struct cd_dhcp_verdict *v)
-{
-	static const char *const family[] = {
-		"dhcp.no_offer", "dhcp.multiple_servers", NULL,
-	};
-
-	cd_probe_raise_one(run, family, v->no_offer ? "dhcp.no_offer" :
-	    v->multiple ? "dhcp.multiple_servers" : NULL, subject, v->summary,
-	    v->detail);
-}
+static const char *const dhcp_ids[] = {
+	"dhcp.no_offer", "dhcp.multiple_servers", NULL,
+};
 
 static void
 finish(struct dhcp_probe *p)
 {
 	struct cd_probe_run	*run = p->run;
-	struct cd_dhcp_verdict	 v;
-	char			 detail[sizeof(v.detail) + sizeof(p->note)];
+	struct cd_probe_verdict	 v;
+	size_t			 n;
 
 	p->run = NULL;
-	run->priv = NULL;
 	if (p->fail[0] != '\0') {
 		teardown(p);
 		/* Could not test: a result, not a finding about the LAN. */
-		cd_probe_done(run, "failed", p->fail);
+		cd_probe_done(run, CD_REACH_UNKNOWN, "failed", p->fail);
 		return;
 	}
 	p->sent.waited_ms = uv_now(p->loop) - p->t0;
 	cd_dhcp_decide(&p->sent, p->offers, p->noffers, &v);
-	report(run, p->subject, &v);
-	snprintf(detail, sizeof(detail), "%s%s", v.detail, p->note);
+	n = strlen(v.detail);
+	snprintf(v.detail + n, sizeof(v.detail) - n, "%s", p->note);
+	v.reach = CD_REACH_UNKNOWN;	/* the LAN, not the internet */
+	cd_probe_conclude(run, dhcp_ids, p->subject, &v);
 	teardown(p);
-	cd_probe_done(run, v.result, detail);
 }
 
 static void
@@ -210,9 +202,9 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	struct dhcp_probe	*p = (struct dhcp_probe *)(void *)user;
 	struct cd_dhcp_offer	*o;
-	uint64_t		 now, end;
+	uint64_t		 now, end, deadline;
 
-	if (p->noffers == MAX_OFFERS)
+	if (p->noffers == MAX_OFFERS || p->run == NULL)
 		return;
 	o = &p->offers[p->noffers];
 	if (cd_dhcp_offer_parse(p->dlt, bytes, h->caplen, h->len,
@@ -226,8 +218,9 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 	end = now + CD_DHCP_SETTLE_MS;
 	if (end < p->t0 + CD_DHCP_PING_WAIT_MS)
 		end = p->t0 + CD_DHCP_PING_WAIT_MS;
-	if (end > p->deadline)
-		end = p->deadline;
+	deadline = p->run->deadline_mono;
+	if (end > deadline)
+		end = deadline;
 	uv_timer_stop(&p->resend);
 	uv_timer_start(&p->end, end_cb, end > now ? end - now : 0, 0);
 }
@@ -236,37 +229,12 @@ static void
 poll_cb(uv_poll_t *h, int status, int events)
 {
 	struct dhcp_probe	*p = h->data;
-	int			 n;
 
 	(void)events;
 	if (status < 0)
 		log_debug("probe dhcp: poll: %s", uv_strerror(status));
-	/* Bounded, so a flood on the LAN cannot hold the loop. */
-	for (int i = 0; i < 16; i++) {
-		n = pcap_dispatch(p->pcap, -1, on_packet, (u_char *)p);
-		if (n == PCAP_ERROR)
-			log_debug("probe dhcp: %s", pcap_geterr(p->pcap));
-		if (n <= 0)
-			break;
-	}
-}
-
-static int
-capture_failed(struct dhcp_probe *p, int rc)
-{
-	const char *why = pcap_geterr(p->pcap);
-
-	if (rc == PCAP_ERROR_PERM_DENIED)
-		snprintf(p->fail, sizeof(p->fail), "cannot capture on %s: "
-		    "needs CAP_NET_RAW (run as root, or keep the capability): "
-		    "%s", p->iface, why);
-	else if (rc == PCAP_ERROR_NO_SUCH_DEVICE)
-		snprintf(p->fail, sizeof(p->fail), "cannot capture on %s: no "
-		    "such interface (interfaces.lan)", p->iface);
-	else
-		snprintf(p->fail, sizeof(p->fail), "cannot capture on %s: %s",
-		    p->iface, why);
-	return -EIO;
+	if (cd_capture_dispatch(p->pcap, on_packet, (u_char *)p) < 0)
+		log_debug("probe dhcp: %s", pcap_geterr(p->pcap));
 }
 
 static int
@@ -277,45 +245,41 @@ capture_filter(struct dhcp_probe *p)
 
 	if (pcap_compile(p->pcap, &prog, CAPTURE_FILTER, 1,
 	    PCAP_NETMASK_UNKNOWN) < 0)
-		return capture_failed(p, PCAP_ERROR);
+		goto fail;
 	rc = pcap_setfilter(p->pcap, &prog);
 	pcap_freecode(&prog);
-	if (rc < 0)
-		return capture_failed(p, PCAP_ERROR);
-	return 0;
+	if (rc == 0)
+		return 0;
+fail:
+	snprintf(p->fail, sizeof(p->fail), "capture on %s: filter: %s",
+	    p->iface, pcap_geterr(p->pcap));
+	return -EIO;
 }
 
 static int
 capture_open(struct dhcp_probe *p)
 {
-	char	errbuf[PCAP_ERRBUF_SIZE];
-	int	rc, fd;
+	int rc;
 
-	if ((p->pcap = pcap_create(p->iface, errbuf)) == NULL) {
-		snprintf(p->fail, sizeof(p->fail), "cannot capture on %s: %s",
-		    p->iface, errbuf);
+	p->pcap = cd_capture_open_live(p->iface, 2048, p->fail,
+	    sizeof(p->fail));
+	if (p->pcap == NULL)
 		return -EIO;
-	}
-	pcap_set_snaplen(p->pcap, 2048);
-	pcap_set_promisc(p->pcap, 1);
-	pcap_set_immediate_mode(p->pcap, 1);
-	if ((rc = pcap_activate(p->pcap)) < 0)
-		return capture_failed(p, rc);
 	if ((rc = capture_filter(p)) < 0)
 		return rc;
-	if (pcap_setnonblock(p->pcap, 1, errbuf) < 0 ||
-	    (fd = pcap_get_selectable_fd(p->pcap)) < 0)
-		return capture_failed(p, PCAP_ERROR);
 	/* The DISCOVER is an Ethernet frame: it needs an Ethernet link. */
 	if ((p->dlt = pcap_datalink(p->pcap)) != DLT_EN10MB) {
 		snprintf(p->fail, sizeof(p->fail), "cannot send a DHCPDISCOVER "
 		    "on %s: not an Ethernet interface (link type %s)", p->iface,
-		    pcap_datalink_val_to_name(p->dlt) ?
-		    pcap_datalink_val_to_name(p->dlt) : "unknown");
+		    cd_capture_dlt_name(p->dlt));
 		return -ENOTSUP;
 	}
-	if ((rc = uv_poll_init(p->loop, &p->poll, fd)) < 0)
-		return capture_failed(p, PCAP_ERROR);
+	if ((rc = uv_poll_init(p->loop, &p->poll,
+	    pcap_get_selectable_fd(p->pcap))) < 0) {
+		snprintf(p->fail, sizeof(p->fail), "capture on %s: %s",
+		    p->iface, uv_strerror(rc));
+		return rc;
+	}
 	p->has_poll = true;
 	p->poll.data = p;
 	uv_poll_start(&p->poll, UV_READABLE, poll_cb);
@@ -392,10 +356,8 @@ static void
 probe_init(struct dhcp_probe *p, struct cd_probe_run *run,
     const struct cd_config *cfg)
 {
-	uint64_t budget = cd_probe_budget_ms(cfg), margin;
-
 	p->run = run;
-	p->loop = cd_probe_daemon(run)->loop;
+	p->loop = cd_probe_loop(run);
 	p->udp_fd = -1;
 	snprintf(p->iface, sizeof(p->iface), "%s", cfg->interfaces.lan);
 	snprintf(p->subject, sizeof(p->subject), "dhcp:%s", p->iface);
@@ -408,9 +370,6 @@ probe_init(struct dhcp_probe *p, struct cd_probe_run *run,
 	uv_timer_init(p->loop, &p->end);
 	p->resend.data = p->end.data = p;
 	p->t0 = uv_now(p->loop);
-	/* A little under the scheduler's bound. */
-	margin = p->timeout_ms / 10 < 100 ? p->timeout_ms / 10 : 100;
-	p->deadline = p->t0 + (budget > margin ? budget - margin : 1);
 }
 
 static int
@@ -418,13 +377,12 @@ dhcp_start(struct cd_probe_run *run)
 {
 	struct dhcp_probe *p = cd_calloc(1, sizeof(*p));
 
-	probe_init(p, run, cd_probe_daemon(run)->cfg);
+	probe_init(p, run, cd_probe_cfg(run));
 	run->priv = p;
 	if (capture_open(p) < 0 || discover_send(p) < 0) {
 		fail_soon(p);
 		return 0;
 	}
-	uv_timer_start(&p->end, end_cb, p->deadline - p->t0, 0);
 	if (p->resends_left > 0)
 		uv_timer_start(&p->resend, resend_cb, p->timeout_ms, 0);
 	return 0;
@@ -442,9 +400,20 @@ dhcp_cancel(struct cd_probe_run *run)
 	teardown(p);
 }
 
+/* The budget is spent: the offers that came are the answer. */
+static void
+dhcp_expire(struct cd_probe_run *run)
+{
+	struct dhcp_probe *p = run->priv;
+
+	if (p != NULL && p->run != NULL)
+		finish(p);
+}
+
 const struct cd_probe_ops cd_probe_dhcp = {
 	.name = "dhcp",
 	.enabled = dhcp_enabled,
 	.start = dhcp_start,
 	.cancel = dhcp_cancel,
+	.expire = dhcp_expire,
 };

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "dhcp_msg.h"
+#include "probe.h"
 
 /*
  * When to stop listening once an OFFER came: CD_DHCP_SETTLE_MS after the
@@ -34,22 +35,16 @@ struct cd_dhcp_sent {
 	uint64_t	 first_ms;	/* to the first OFFER */
 };
 
-struct cd_dhcp_verdict {
-	const char	*result;	/* "ok" | "no_offer" | "multiple_servers" */
-	bool		 no_offer;	/* raise dhcp.no_offer, else clear it */
-	bool		 multiple;	/* raise dhcp.multiple_servers, else clear */
-	unsigned	 servers;	/* distinct servers that answered */
-	char		 summary[192];
-	char		 detail[2048];	/* the DISCOVER, then each server's offer */
-};
-
 /*
- * Servers are told apart by sender MAC and server identifier (option 54,
- * else the source address): two routers both calling themselves
- * 192.168.1.1 are two servers.  One server's duplicate offers count once.
+ * dhcp.no_offer (result no_offer), dhcp.multiple_servers, or none (ok);
+ * the detail is the DISCOVER, then each server's offer.  Servers are told
+ * apart by sender MAC and server identifier (option 54, else the source
+ * address): two routers both calling themselves 192.168.1.1 are two
+ * servers.  One server's duplicate offers count once.  Returns how many
+ * distinct servers answered.
  */
-void	cd_dhcp_decide(const struct cd_dhcp_sent *s,
+unsigned cd_dhcp_decide(const struct cd_dhcp_sent *s,
 	    const struct cd_dhcp_offer *offers, size_t n,
-	    struct cd_dhcp_verdict *v);
+	    struct cd_probe_verdict *v);
 
 #endif

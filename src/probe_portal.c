@@ -5,6 +5,11 @@
  * detector (see docs/peers-and-pitfalls.md): expect_status is online, a
  * 3xx, a 511 or another 2xx with a body is a portal, no answer or a 5xx is
  * no verdict.  Network errors are tried again, up to probes.retries times.
+ * Over IPv4 only, the Core's path.  An answer from this host or its
+ * gateway is the router's own web interface (many routers answer every
+ * name with themselves while offline), not a portal; neither that nor one
+ * from another local or special-use address counts as the internet
+ * answering (internet.down).
  * libcurl is loaded by the first run (curl_dl.h); where it is missing the
  * run is `failed` and says so.
  */
@@ -15,10 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr_class.h"
 #include "cd_config.h"
 #include "curl_dl.h"
 #include "curl_uv.h"
-#include "daemon.h"
 #include "probe.h"
 #include "probe_net.h"
 #include "util.h"
@@ -33,27 +38,12 @@ struct portal_probe {
 	CURL			*easy;
 	char			*url;
 	int			 expect;
-	uint64_t		 timeout_ms;
-	uint64_t		 end;		/* uv_now when the budget is spent */
-	unsigned		 tries, max_tries;
+	unsigned		 tries;
 	size_t			 body;
 	uint64_t		 t0;		/* uv_hrtime at this try's start */
 	char			 errbuf[CURL_ERROR_SIZE];
+	struct cd_local		 local;
 };
-
-enum cd_portal_verdict
-cd_portal_verdict(long status, size_t body_len, int expect_status)
-{
-	if (status <= 0)
-		return CD_PORTAL_NO_ANSWER;
-	if (status == expect_status)
-		return CD_PORTAL_ONLINE;
-	if (status == 511 || (status >= 300 && status < 400))
-		return CD_PORTAL_DETECTED;
-	if (status >= 200 && status < 300)
-		return body_len >= 2 ? CD_PORTAL_DETECTED : CD_PORTAL_ONLINE;
-	return CD_PORTAL_NO_ANSWER;
-}
 
 static size_t
 on_body(char *p, size_t size, size_t n, void *arg)
@@ -63,15 +53,6 @@ on_body(char *p, size_t size, size_t n, void *arg)
 	(void)p;
 	q->body += size * n;
 	return size * n;
-}
-
-static uint64_t
-portal_wait_ms(const struct portal_probe *q)
-{
-	uint64_t now = uv_now(q->loop), left;
-
-	left = q->end > now ? q->end - now : 0;
-	return left < q->timeout_ms ? left : q->timeout_ms;
 }
 
 static CURL *
@@ -91,6 +72,7 @@ easy_new(struct portal_probe *q)
 	lc->easy_setopt(e, CURLOPT_WRITEDATA, q);
 	lc->easy_setopt(e, CURLOPT_ERRORBUFFER, q->errbuf);
 	lc->easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+	lc->easy_setopt(e, CURLOPT_IPRESOLVE, (long)CURL_IPRESOLVE_V4);
 #if LIBCURL_VERSION_NUM >= 0x075500
 	lc->easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http");
 #else
@@ -111,7 +93,7 @@ portal_try(struct portal_probe *q)
 	q->errbuf[0] = '\0';
 	q->t0 = uv_hrtime();
 	q->lc->easy_setopt(q->easy, CURLOPT_TIMEOUT_MS,
-	    (long)portal_wait_ms(q));
+	    (long)cd_probe_wait_ms(q->run));
 	return cd_curl_add(q->curl, q->easy);
 }
 
@@ -125,18 +107,6 @@ portal_free(struct portal_probe *q)
 	cd_curl_free(q->curl);
 	free(q->url);
 	free(q);
-}
-
-static void
-portal_finish(struct portal_probe *q, const char *word, const char *detail,
-    enum cd_probe_reach reach)
-{
-	struct cd_probe_run *run = q->run;
-
-	run->priv = NULL;
-	run->reach = reach;
-	portal_free(q);
-	cd_probe_done(run, word, detail);
 }
 
 static void
@@ -163,27 +133,46 @@ portal_detail(struct portal_probe *q, CURLcode rc, long status, char *buf,
 	    q->expect, (double)(uv_hrtime() - q->t0) / 1e6, tries);
 }
 
+/* Where the answer came from: CD_WHERE_INTERNET, or why not in *what. */
+static enum cd_where
+portal_where(struct portal_probe *q, const char **what)
+{
+	struct addrinfo	 hints = { .ai_flags = AI_NUMERICHOST }, *ai;
+	char		*ip = NULL;
+	enum cd_where	 w = CD_WHERE_INTERNET;
+
+	*what = NULL;
+	if (q->lc->easy_getinfo(q->easy, CURLINFO_PRIMARY_IP, &ip) != CURLE_OK ||
+	    ip == NULL || getaddrinfo(ip, NULL, &hints, &ai) != 0)
+		return w;
+	w = cd_addr_where(ai->ai_addr, &q->local, what);
+	freeaddrinfo(ai);
+	return w;
+}
+
 static void
 portal_conclude(struct portal_probe *q, CURLcode rc, long status)
 {
-	enum cd_portal_verdict	v;
-	enum cd_probe_reach	reach = CD_REACH_ANSWERED;
-	char			detail[1024];
+	static const char *const ids[] = { "portal.detected", NULL };
+	struct cd_probe_run	*run = q->run;
+	struct cd_probe_verdict	 v;
+	enum cd_where		 where = CD_WHERE_INTERNET;
+	const char		*what = NULL;
+	char			*ip = NULL;
+	size_t			 n;
 
-	v = cd_portal_verdict(status, q->body, q->expect);
-	portal_detail(q, rc, status, detail, sizeof(detail));
-	if (v == CD_PORTAL_DETECTED) {
-		cd_probe_raise(q->run, "portal.detected", PORTAL_SUBJECT,
-		    "a captive portal intercepts plain HTTP", detail);
-		portal_finish(q, "portal", detail, reach);
-		return;
+	if (status > 0)
+		where = portal_where(q, &what);
+	cd_portal_decide(status, q->body, q->expect, where, &v);
+	portal_detail(q, rc, status, v.detail, sizeof(v.detail));
+	if (where != CD_WHERE_INTERNET) {
+		q->lc->easy_getinfo(q->easy, CURLINFO_PRIMARY_IP, &ip);
+		n = strlen(v.detail);
+		snprintf(v.detail + n, sizeof(v.detail) - n, " from %s (%s), "
+		    "not the internet", ip ? ip : "?", what);
 	}
-	cd_probe_clear(q->run, "portal.detected", PORTAL_SUBJECT);
-	/* No HTTP answer, or a server error: nothing beyond answered. */
-	if (status <= 0 || status >= 500)
-		reach = CD_REACH_NONE;
-	portal_finish(q, v == CD_PORTAL_ONLINE ? "ok" : "no_answer", detail,
-	    reach);
+	cd_probe_conclude(run, ids, PORTAL_SUBJECT, &v);
+	portal_free(q);
 }
 
 static void
@@ -193,7 +182,8 @@ portal_done(void *arg, CURL *easy, CURLcode rc)
 	long			 status = 0;
 
 	q->lc->easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-	if (status <= 0 && q->tries < q->max_tries && portal_wait_ms(q) > 0) {
+	if (status <= 0 && q->tries < cd_probe_tries(q->run) &&
+	    cd_probe_wait_ms(q->run) > 0) {
 		cd_curl_remove(q->curl, easy);
 		if (portal_try(q) == 0)
 			return;
@@ -210,7 +200,7 @@ portal_enabled(const struct cd_config *cfg)
 static int
 portal_start(struct cd_probe_run *run)
 {
-	const struct cd_config	*cfg = cd_probe_daemon(run)->cfg;
+	const struct cd_config	*cfg = cd_probe_cfg(run);
 	const struct cd_libcurl	*lc;
 	struct portal_probe	*q;
 	char			 err[256];
@@ -218,18 +208,16 @@ portal_start(struct cd_probe_run *run)
 
 	/* No verdict either way, so no finding: the probe itself failed. */
 	if ((lc = cd_libcurl_get(err, sizeof(err))) == NULL) {
-		cd_probe_done(run, "failed", err);
+		cd_probe_done(run, CD_REACH_UNKNOWN, "failed", err);
 		return 0;
 	}
 	q = cd_calloc(1, sizeof(*q));
 	q->run = run;
 	q->lc = lc;
-	q->loop = cd_probe_daemon(run)->loop;
+	q->loop = cd_probe_loop(run);
 	q->url = cd_strdup(cfg->portal.url);
 	q->expect = cfg->portal.expect_status;
-	q->timeout_ms = cfg->probes.timeout_ms;
-	q->max_tries = cfg->probes.retries + 1;
-	q->end = uv_now(q->loop) + cd_probe_budget_ms(cfg);
+	cd_local_load(&q->local);
 	if ((rc = cd_curl_new(q->loop, portal_done, q, &q->curl)) < 0)
 		goto fail;
 	rc = -ENOMEM;
@@ -258,9 +246,20 @@ portal_cancel(struct cd_probe_run *run)
 	portal_free(q);
 }
 
+/* The budget is spent before libcurl said so: no answer in time. */
+static void
+portal_expire(struct cd_probe_run *run)
+{
+	struct portal_probe *q = run->priv;
+
+	if (q != NULL)
+		portal_conclude(q, CURLE_OPERATION_TIMEDOUT, 0);
+}
+
 const struct cd_probe_ops cd_probe_portal = {
 	.name = "portal",
 	.enabled = portal_enabled,
 	.start = portal_start,
 	.cancel = portal_cancel,
+	.expire = portal_expire,
 };

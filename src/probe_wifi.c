@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-#include "daemon.h"
+#include "cd_config.h"
 #include "probe.h"
 #include "util.h"
 #include "wifi.h"
@@ -41,15 +41,14 @@ static void
 wifi_after(uv_work_t *w, int status)
 {
 	struct wifi_job		*job = container_of(w, struct wifi_job, work);
-	struct cd_daemon	*d;
+	struct cd_probe_run	*run = job->run;
 	struct cd_wifi_outcome	 out;
 
 	if (!job->cancelled && status == 0) {
-		d = cd_probe_daemon(job->run);
-		job->run->priv = NULL;
-		cd_wifi_inspect_read(d->cfg, &job->kr, &d->findings, &d->state,
-		    cd_now_ms(), &out);
-		cd_probe_done(job->run, out.result, out.detail);
+		cd_wifi_inspect_read(cd_probe_cfg(run), &job->kr,
+		    cd_probe_findings(run), cd_probe_state(run), cd_now_ms(),
+		    &out);
+		cd_probe_done(run, CD_REACH_UNKNOWN, out.result, out.detail);
 	}
 	cd_wifi_kread_free(&job->kr);
 	free(job);
@@ -58,12 +57,11 @@ wifi_after(uv_work_t *w, int status)
 static int
 wifi_start(struct cd_probe_run *run)
 {
-	struct cd_daemon	*d = cd_probe_daemon(run);
 	struct wifi_job		*job = cd_calloc(1, sizeof(*job));
 	int			 rc;
 
 	job->run = run;
-	if ((rc = uv_queue_work(d->loop, &job->work, wifi_work,
+	if ((rc = uv_queue_work(cd_probe_loop(run), &job->work, wifi_work,
 	    wifi_after)) < 0) {
 		free(job);
 		return rc;

@@ -24,7 +24,6 @@
 #include "util.h"
 
 #define TICK_MS		1000
-#define MAX_DISPATCH	64	/* per wake-up: a flood must not starve the loop */
 
 enum poll_state { POLL_CLOSED, POLL_OPEN, POLL_CLOSING };
 
@@ -174,20 +173,16 @@ static void
 on_readable(uv_poll_t *h, int status, int events)
 {
 	struct cd_sniff	*s = h->data;
-	int		 n = 1;
 
 	(void)events;
 	if (status < 0) {
 		capture_lost(s, uv_strerror(status));
 		return;
 	}
-	for (int i = 0; i < MAX_DISPATCH && n > 0; i++) {
-		n = pcap_dispatch(s->cap.p, -1, cd_capture_handler,
-		    (u_char *)&s->cap);
-		if (n < 0) {
-			capture_lost(s, pcap_geterr(s->cap.p));
-			return;
-		}
+	if (cd_capture_dispatch(s->cap.p, cd_capture_handler,
+	    (u_char *)&s->cap) < 0) {
+		capture_lost(s, pcap_geterr(s->cap.p));
+		return;
 	}
 	refresh_filter(s);
 }

@@ -22,6 +22,9 @@ char	*cd_rfc3339(int64_t ms, char *buf, size_t len);
 char	*cd_strdup(const char *s);
 void	*cd_calloc(size_t n, size_t size);
 
+/* The value of hex digit c (any case), or -1. */
+int	cd_hexval(int c);
+
 /* Replace *dst with a copy of src (NULL allowed); returns 1 if it changed. */
 int	cd_setstr(char **dst, const char *src);
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "util.h"
 #include "wifi.h"
 
 /* What decides a network's security, gathered until its section ends. */
@@ -125,15 +126,6 @@ bss_open(struct hctx *c, int line, const char *ifname)
 	return 0;
 }
 
-static int
-hexval(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	ch = tolower(ch);
-	return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
-}
-
 /* ssid2: "quoted", P"escaped" or hex (hostapd's wpa_config_parse_string). */
 static int
 ssid2_decode(const char *v, uint8_t *out, size_t outsz, size_t *len)
@@ -152,10 +144,10 @@ ssid2_decode(const char *v, uint8_t *out, size_t outsz, size_t *len)
 			if (esc && ch == '\\' && i + 2 < vl) {
 				ch = (unsigned char)v[++i];
 				if (ch == 'x' && i + 3 < vl &&
-				    hexval(v[i + 1]) >= 0 &&
-				    hexval(v[i + 2]) >= 0) {
-					ch = hexval(v[i + 1]) * 16 +
-					    hexval(v[i + 2]);
+				    cd_hexval(v[i + 1]) >= 0 &&
+				    cd_hexval(v[i + 2]) >= 0) {
+					ch = cd_hexval(v[i + 1]) * 16 +
+					    cd_hexval(v[i + 2]);
 					i += 2;
 				} else if (ch == 'n')
 					ch = '\n';
@@ -167,7 +159,7 @@ ssid2_decode(const char *v, uint8_t *out, size_t outsz, size_t *len)
 		if (vl % 2 != 0)
 			return -EINVAL;
 		for (size_t i = 0; i < vl; i += 2, n++) {
-			int hi = hexval(v[i]), lo = hexval(v[i + 1]);
+			int hi = cd_hexval(v[i]), lo = cd_hexval(v[i + 1]);
 
 			if (hi < 0 || lo < 0)
 				return -EINVAL;

@@ -313,16 +313,15 @@ link_devices(struct uctx *c)
 int
 cd_wifi_read_uci(struct cd_wifi_conf *conf, const char *path)
 {
-	struct uctx	 c = { .conf = conf };
+	struct uctx	 c = { .conf = conf, .first_radio = conf->nradios,
+			    .first_bss = conf->nbss };
 	char		*buf;
 	size_t		 len;
-	int		 rc;
+	int		 rc = cd_wifi_read_lines(path, &buf, &len);
 
-	if ((rc = cd_wifi_read_lines(path, &buf, &len)) < 0)
+	if (rc < 0)
 		return rc;
 	c.file = cd_wifi_conf_file(conf, path);
-	c.first_radio = conf->nradios;
-	c.first_bss = conf->nbss;
 	cd_wifi_each_line(buf, len, parse_line, &c);
 	link_devices(&c);
 	free(buf);

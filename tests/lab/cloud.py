@@ -32,7 +32,7 @@ def recv_exact(conn, n):
 
 
 def serve(conn, peer, mode, log):
-    peer = "%s:%d" % peer
+    peer = "%s:%d" % peer[:2]
     log("accept", peer=peer, mode=mode)
     if mode == "silent":
         got = conn.recv(4096)  # wait for the Core to give up
@@ -85,7 +85,8 @@ def main():
     ap.add_argument("--log", help="event log file (default stdout)")
     args = ap.parse_args()
     log = EventLog(args.log)
-    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    family = socket.AF_INET6 if ":" in args.bind else socket.AF_INET
+    srv = socket.socket(family, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     srv.bind((args.bind, args.port))
     srv.listen(16)

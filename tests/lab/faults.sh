@@ -6,7 +6,8 @@
 FAULTS="fwd_5683_drop fwd_5683_reject up_5683_drop up_5683_reject \
 udp_5683_prohibited udp_5683_drop portal_redirect portal_page dhcp_off rogue_dhcp \
 nxdomain hijack wan_down inettest_blocked cloud_silent cloud_reject cloud_noping \
-core_keymismatch core_static core_baddns lan_flood core_reboot core_reflash"
+core_keymismatch core_static core_baddns lan_flood core_reboot core_reflash \
+router_offline cloud_ipv6_only"
 
 is_fault() {
 	case " $FAULTS " in *" $1 "*) return 0 ;; esac
@@ -54,6 +55,7 @@ dns_reload() {
 	dns_hosts
 	fault_is_on hijack && want="answer:$HIJACK_IP"
 	fault_is_on nxdomain && want=nxdomain
+	fault_is_on cloud_ipv6_only && want=noanswer
 	kill -HUP "$(cat "$STATE/pid/inet-dns")"
 	wait_until 5 inet_dns_says "$want" || die "internet DNS does not answer $want for $CLOUD_NAME"
 }
@@ -84,6 +86,35 @@ fault_apply() {
 	wan_down)
 		[ "$onoff" = on ] && up=down
 		ip -n "$NS_INET" link set up0 "$up"
+		;;
+	cloud_ipv6_only)
+		# The cloud's name has only an AAAA record; the cloud listens on IPv6 only.
+		if [ "$onoff" = on ]; then
+			stop cloud
+			spawn "$NS_INET" cloud6 "$PY" "$LAB/cloud.py" --bind "$CLOUD_IP6" --log "$LOGS/cloud6.log"
+			wait_listen "$NS_INET" tcp "[$CLOUD_IP6]:5683"
+		else
+			stop cloud6
+			cloud_start "$(cloud_mode)"
+		fi
+		dns_reload
+		;;
+	router_offline)
+		# The WAN is down; the router's DNS answers every name with its own
+		# address, where its web interface redirects to its login page.
+		[ "$onoff" = on ] && up=down
+		ip -n "$NS_INET" link set up0 "$up"
+		stop router-dns
+		router_dns_start
+		if [ "$onoff" = on ]; then
+			spawn "$NS_ROUTER" router-web "$PY" "$LAB/portal.py" --bind "$LAN_ROUTER" \
+				--mode redirect --login-url "http://$LAN_ROUTER/login" --log "$LOGS/router-web.log"
+			# Python may take a while to start on a loaded machine.
+			wait_until 20 listening "$NS_ROUTER" tcp "$LAN_ROUTER:80" ||
+				die "router-web does not listen on $LAN_ROUTER:80"
+		else
+			stop router-web
+		fi
 		;;
 	cloud_*) cloud_start "$(cloud_mode)" ;;
 	core_*) ;; # read by core_start

@@ -27,6 +27,9 @@ CLOUD_IP=198.18.100.10 COAP_IP=198.18.100.11 DNS_IP=198.18.100.53   # on the int
 CHECK_IP=198.18.100.80 PORTAL_REDIRECT_IP=198.18.100.81 PORTAL_PAGE_IP=198.18.100.82
 INETTEST_IP=198.18.100.88 INETTEST_PORT=53                          # stand-in for 8.8.8.8:53
 CORE_STATIC=198.19.77.5/24,198.19.77.1                              # core_static: no route anywhere
+# IPv6 only inside 2001:db8::/32: the WAN link, and the cloud for cloud_ipv6_only.
+WAN6_INET=2001:db8::1 WAN6_ROUTER=2001:db8::2                       # 2001:db8::/64
+CLOUD_IP6=2001:db8:100::10                                          # on the internet's lo
 HIJACK_IP=192.168.1.1 BADDNS_IP=76.83.0.0                           # dropped inside the lab
 DOMAIN=cdlab.test
 CLOUD_NAME=cloud.$DOMAIN COAP_NAME=coap.$DOMAIN CHECK_NAME=check.$DOMAIN PORTAL_NAME=portal.$DOMAIN
@@ -156,6 +159,10 @@ make_links() {
 	ip -n "$NS_ROUTER" addr add "$WAN_ROUTER/24" dev wan
 	ip -n "$NS_ROUTER" link set wan up
 	ip -n "$NS_ROUTER" route add default via "$WAN_INET"
+	ip -n "$NS_INET" addr add "$WAN6_INET/64" dev up0 nodad
+	ip -n "$NS_INET" addr add "$CLOUD_IP6/128" dev lo
+	ip -n "$NS_ROUTER" addr add "$WAN6_ROUTER/64" dev wan nodad
+	ip -n "$NS_ROUTER" -6 route add default via "$WAN6_INET"
 	ip -n "$NS_ROUTER" link add br-lan type bridge forward_delay 0 mcast_snooping 0
 	ip -n "$NS_ROUTER" addr add "$LAN_ROUTER/24" dev br-lan
 	ip -n "$NS_ROUTER" link set br-lan up
@@ -243,6 +250,8 @@ lab_up() {
 		nsx "$NS_ROUTER" sysctl -qw net.bridge.bridge-nf-call-iptables=0 net.bridge.bridge-nf-call-arptables=0
 	fi
 	nsx "$NS_INET" sysctl -qw net.ipv4.icmp_ratelimit=0
+	# wan_down sets up0 down: keep its IPv6 address for when it comes back.
+	nsx "$NS_INET" sysctl -qw net.ipv6.conf.all.keep_addr_on_down=1 net.ipv6.conf.default.keep_addr_on_down=1
 	nsx "$NS_CORE" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 	make_links
 	router_firewall
@@ -292,6 +301,8 @@ dns_hosts() {
 			:
 		elif [ -e "$STATE/faults/hijack" ]; then
 			echo "$HIJACK_IP $CLOUD_NAME"
+		elif [ -e "$STATE/faults/cloud_ipv6_only" ]; then
+			echo "$CLOUD_IP6 $CLOUD_NAME"
 		else
 			echo "$CLOUD_IP $CLOUD_NAME"
 		fi
@@ -331,12 +342,20 @@ cloud_start() {
 }
 
 start_router() {
-	# shellcheck disable=SC2046
+	router_dns_start
+	dhcp_start
+}
+
+# router_dns_start: the router's DNS forwarder; offline (router_offline), it
+# answers every name with the router's own LAN address, as many routers do.
+router_dns_start() {
+	local offline=
+	[ -e "$STATE/faults/router_offline" ] && offline="--address=/#/$LAN_ROUTER --address=/#/::"
+	# shellcheck disable=SC2046,SC2086
 	spawn "$NS_ROUTER" router-dns $(dnsmasq_cmd router-dns) --port=53 --bind-interfaces \
 		--interface=br-lan --interface=lo --no-resolv --server="$DNS_IP" --cache-size=0 \
-		--no-hosts --log-queries --log-facility="$LOGS/router-dns.log"
+		--no-hosts --log-queries --log-facility="$LOGS/router-dns.log" $offline
 	wait_listen "$NS_ROUTER" udp "$LAN_ROUTER:53"
-	dhcp_start
 }
 
 dhcp_start() {

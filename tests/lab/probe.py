@@ -27,7 +27,7 @@ SO_EE_ORIGIN_ICMP = 2
 
 
 def tcp_connect(host, port, timeout):
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     s.settimeout(timeout)
     try:
         s.connect((host, port))

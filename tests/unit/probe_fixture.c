@@ -7,6 +7,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <netinet/in.h>
+
+#include "addr_class.h"
 #include "probe_fixture.h"
 #include "util.h"
 
@@ -15,9 +18,13 @@ pfx_new(void)
 {
 	struct pfx		*fx = calloc(1, sizeof(*fx));
 	struct cd_config	*cfg = cd_config_new_default();
+	struct sockaddr_in	 lo = { .sin_family = AF_INET,
+				    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 
 	assert_non_null(fx);
 	assert_non_null(cfg);
+	/* The tests' servers on 127.0.0.1 stand for the internet. */
+	cd_addr_count_as_internet((struct sockaddr *)&lo, 32);
 	cfg->probes.coap = cfg->probes.handshake = cfg->probes.dns = false;
 	cfg->probes.dhcp = cfg->probes.portal = cfg->probes.wifi = false;
 	cfg->probes.timeout_ms = 150;

@@ -27,6 +27,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "addr_class.h"
 #include "daemon.h"
 #include "icmp_err.h"
 #include "probe_coap.h"
@@ -69,7 +70,7 @@ static void
 expect(const struct cd_coap_outcome *o, const char *finding,
     const char *result, const char *in_detail)
 {
-	struct cd_coap_verdict v;
+	struct cd_probe_verdict v;
 
 	cd_coap_decide(o, &v);
 	assert_string_equal(v.finding, finding);
@@ -88,6 +89,19 @@ test_decide_answers(void **state)
 	expect(&o, "coap.ok", "ok", "a Reset");
 	o = outcome(CD_COAP_ACK);
 	expect(&o, "coap.ok", "ok", "an empty ACK");
+}
+
+/* A router that answers every name with itself: not the cloud's path. */
+static void
+test_decide_not_internet(void **state)
+{
+	struct cd_coap_outcome o;
+
+	(void)state;
+	o = outcome(CD_COAP_NOT_INTERNET);
+	o.why = "this host's own address";
+	expect(&o, "coap.udp_unverified", "not_internet",
+	    "(this host's own address), not an address on the internet");
 }
 
 static void
@@ -217,9 +231,13 @@ static void
 fx_init(struct fx *fx, const char *host, uint16_t port, uint64_t timeout_ms,
     unsigned retries)
 {
-	struct cd_config *cfg = cd_config_new_default();
+	struct cd_config	*cfg = cd_config_new_default();
+	struct sockaddr_in	 lo = { .sin_family = AF_INET,
+				    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 
 	REQUIRE(cfg != NULL);
+	/* The test's servers on 127.0.0.1 stand for the internet. */
+	cd_addr_count_as_internet((struct sockaddr *)&lo, 32);
 	memset(fx, 0, sizeof(*fx));
 	REQUIRE(uv_loop_init(&fx->loop) == 0);
 	cd_setstr(&cfg->cloud.coap_host, host);
@@ -478,6 +496,37 @@ drain_count(int fd)
 	return n;
 }
 
+/* The name resolves to this host (127.0.0.2 is not exempt): no ping. */
+static void
+test_probe_not_internet(void **state)
+{
+	struct fx fx;
+
+	(void)state;
+	fx_init(&fx, "127.0.0.2", 5683, 500, 0);
+	fx_run(&fx);
+	expect_only(&fx, "coap.udp_unverified");
+	assert_string_equal(result(&fx)->result, "not_internet");
+	assert_non_null(strstr(result(&fx)->detail,
+	    "127.0.0.2 (this host's own address)"));
+	fx_free(&fx);
+}
+
+/* Only an IPv6 address: the Core cannot use it, so it is not pinged. */
+static void
+test_probe_ipv6_only(void **state)
+{
+	struct fx fx;
+
+	(void)state;
+	fx_init(&fx, "::1", 5683, 500, 0);
+	fx_run(&fx);
+	expect_only(&fx, "coap.udp_unverified");
+	assert_string_equal(result(&fx)->result, "failed");
+	assert_non_null(strstr(result(&fx)->detail, "no IPv4 address"));
+	fx_free(&fx);
+}
+
 static void
 test_probe_silent(void **state)
 {
@@ -491,9 +540,9 @@ test_probe_silent(void **state)
 	ms = fx_run(&fx);
 	expect_only(&fx, "coap.udp_unverified");
 	assert_string_equal(result(&fx)->result, "unverified");
-	/* Within timeout x (retries + 1), not much sooner. */
+	/* At the run's deadline, timeout x (retries + 1), not much sooner. */
 	assert_true(result(&fx)->duration_ms >= 350);
-	assert_true(result(&fx)->duration_ms <= 500);
+	assert_true(result(&fx)->duration_ms <= 500 + 100);
 	assert_true(ms < 2000);
 	/* libcoap's ping and the twin's. */
 	assert_int_equal(drain_count(fd), 2);
@@ -654,12 +703,15 @@ main(void)
 		cmocka_unit_test(test_decide_answers),
 		cmocka_unit_test(test_decide_prohibited),
 		cmocka_unit_test(test_decide_port_unreachable),
+		cmocka_unit_test(test_decide_not_internet),
 		cmocka_unit_test(test_decide_unreachable),
 		cmocka_unit_test(test_decide_silence_and_failures),
 		cmocka_unit_test(test_icmp_classify),
 		cmocka_unit_test(test_probe_reset),
 		cmocka_unit_test(test_probe_ack),
 		cmocka_unit_test(test_probe_port_unreachable),
+		cmocka_unit_test(test_probe_not_internet),
+		cmocka_unit_test(test_probe_ipv6_only),
 		cmocka_unit_test(test_probe_silent),
 		cmocka_unit_test(test_probe_silent_retries),
 		cmocka_unit_test(test_probe_unresolved),

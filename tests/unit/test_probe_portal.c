@@ -44,6 +44,33 @@ test_verdicts(void **state)
 	assert_int_equal(cd_portal_verdict(0, 0, 204), CD_PORTAL_NO_ANSWER);
 }
 
+/* Where the answer came from: only the internet's counts as reached. */
+static void
+test_decide_where(void **state)
+{
+	struct cd_probe_verdict v;
+
+	(void)state;
+	cd_portal_decide(204, 0, 204, CD_WHERE_INTERNET, &v);
+	assert_string_equal(v.result, "ok");
+	assert_null(v.finding);
+	assert_int_equal(v.reach, CD_REACH_ANSWERED);
+	/* A hotel's portal on a private address: a portal, not the internet. */
+	cd_portal_decide(302, 0, 204, CD_WHERE_LOCAL, &v);
+	assert_string_equal(v.finding, "portal.detected");
+	assert_int_equal(v.reach, CD_REACH_NONE);
+	/* The router's own login page: neither. */
+	cd_portal_decide(302, 0, 204, CD_WHERE_HOST, &v);
+	assert_string_equal(v.result, "not_internet");
+	assert_null(v.finding);
+	assert_int_equal(v.reach, CD_REACH_NONE);
+	cd_portal_decide(503, 0, 204, CD_WHERE_INTERNET, &v);
+	assert_string_equal(v.result, "no_answer");
+	assert_int_equal(v.reach, CD_REACH_NONE);
+	cd_portal_decide(0, 0, 204, CD_WHERE_HOST, &v);
+	assert_string_equal(v.result, "no_answer");
+}
+
 /* --- a local HTTP server ------------------------------------------------ */
 
 struct http_srv {
@@ -139,7 +166,8 @@ srv_accept(uv_stream_t *l, int status)
 }
 
 static void
-srv_open(struct pfx *fx, struct http_srv *s, const char *answer)
+srv_open_at(struct pfx *fx, struct http_srv *s, const char *answer,
+    const char *ip)
 {
 	struct sockaddr_in	sin;
 	int			len = sizeof(sin);
@@ -147,7 +175,7 @@ srv_open(struct pfx *fx, struct http_srv *s, const char *answer)
 
 	memset(s, 0, sizeof(*s));
 	s->answer = answer;
-	uv_ip4_addr("127.0.0.1", 0, &sin);
+	uv_ip4_addr(ip, 0, &sin);
 	uv_tcp_init(&fx->loop, &s->listener);
 	s->listener.data = s;
 	assert_int_equal(uv_tcp_bind(&s->listener, (struct sockaddr *)&sin,
@@ -156,9 +184,14 @@ srv_open(struct pfx *fx, struct http_srv *s, const char *answer)
 	    srv_accept), 0);
 	uv_tcp_getsockname(&s->listener, (struct sockaddr *)&sin, &len);
 	s->port = ntohs(sin.sin_port);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/generate_204",
-	    s->port);
+	snprintf(url, sizeof(url), "http://%s:%d/generate_204", ip, s->port);
 	cd_setstr(&fx->cfg->portal.url, url);
+}
+
+static void
+srv_open(struct pfx *fx, struct http_srv *s, const char *answer)
+{
+	srv_open_at(fx, s, answer, "127.0.0.1");
 }
 
 static void
@@ -343,7 +376,7 @@ test_silent_times_out(void **state)
 	assert_non_null(strstr(r->detail, "no answer: "));
 	assert_non_null(strstr(r->detail, "2 tries"));
 	assert_in_range(r->duration_ms, 2 * fx->cfg->probes.timeout_ms - 10,
-	    2 * fx->cfg->probes.timeout_ms + CD_PROBE_DEADLINE_MARGIN_MS - 10);
+	    2 * fx->cfg->probes.timeout_ms + 150);
 	assert_int_equal(pfx_count_active(fx, ""), 0);
 }
 
@@ -372,11 +405,46 @@ test_https_refused(void **state)
 	assert_string_equal(pfx_result(fx, "portal")->result, "no_answer");
 }
 
+/*
+ * The router offline: its DNS answers every name with its own address,
+ * where its web interface redirects to its login page.  That is not a
+ * portal and not the cloud refusing: the internet is down, and its
+ * evidence says what answered.
+ */
+static void
+test_router_offline(void **state)
+{
+	struct pfx		*fx = *state;
+	struct http_srv		 s;
+	const struct cd_finding	*f;
+
+	fx->cfg->probes.handshake = true;
+	cd_setstr(&fx->cfg->cloud.host, "127.0.0.2");	/* this host too */
+	srv_open_at(fx, &s, ANSWER_302, "127.0.0.2");
+	pfx_run(fx, NULL);
+	srv_close(&s);
+	assert_string_equal(pfx_result(fx, "portal")->result, "not_internet");
+	assert_non_null(strstr(pfx_result(fx, "portal")->detail, "HTTP 302 "
+	    "to http://portal.cdlab.test/login?orig=x"));
+	assert_false(pfx_active(fx, "portal.detected", "portal"));
+	assert_string_equal(pfx_result(fx, "handshake")->result,
+	    "not_internet");
+	assert_int_equal(pfx_count_active(fx, "cloud."), 0);
+	f = pfx_finding(fx, "internet.down", "internet");
+	assert_non_null(f);
+	assert_true(f->active);
+	assert_non_null(strstr(f->detail, "from 127.0.0.2 (this host's own "
+	    "address), not the internet"));
+	assert_non_null(strstr(f->detail, "127.0.0.2:5683 (this host's own "
+	    "address)"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verdicts),
+		cmocka_unit_test(test_decide_where),
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 		T(test_no_libcurl),		/* first: nothing loaded yet */
 		T(test_online),
@@ -387,6 +455,7 @@ main(void)
 		T(test_silent_times_out),
 		T(test_closed_port),
 		T(test_https_refused),
+		T(test_router_offline),
 #undef T
 	};
 

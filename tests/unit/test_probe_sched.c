@@ -1,7 +1,7 @@
 /*
  * The scheduler's guarantees, with stand-in probes: every probe ends by
- * its hard deadline (probes.timeout x (probes.retries + 1) + a margin) and
- * is recorded as `timeout`; requests share one run; --once returns as soon
+ * its run's one deadline (probes.timeout x (probes.retries + 1)): one that
+ * can conclude then does (expire), one that cannot is recorded as `timeout`; requests share one run; --once returns as soon
  * as the probes are done; the status socket answers `report` within 100 ms
  * while a probe hangs; internet.down follows the portal check and the cloud.
  */
@@ -39,6 +39,7 @@ static struct fake fakes[] = {
 	{ "hang", -1, CD_REACH_UNKNOWN, NULL, 0, 0 },
 	{ "portal", 5, CD_REACH_NONE, NULL, 0, 0 },
 	{ "handshake", 5, CD_REACH_NONE, "cloud.tcp_blocked", 0, 0 },
+	{ "patient", -1, CD_REACH_UNKNOWN, NULL, 0, 0 },
 };
 
 struct fake_run {
@@ -68,14 +69,13 @@ fake_fire(uv_timer_t *t)
 {
 	struct fake_run		*fr = t->data;
 	struct cd_probe_run	*run = fr->run;
+	enum cd_probe_reach	 reach = fr->f->reach;
 
-	run->priv = NULL;
-	run->reach = fr->f->reach;
 	if (fr->f->raise != NULL)
 		cd_probe_raise(run, fr->f->raise, "cloud:test:5683",
 		    "raised by a stand-in", "stand-in detail");
 	uv_close((uv_handle_t *)t, fake_freed);
-	cd_probe_done(run, "ok", "stand-in");
+	cd_probe_done(run, reach, "ok", "stand-in");
 }
 
 static bool
@@ -114,6 +114,20 @@ fake_cancel(struct cd_probe_run *run)
 	uv_close((uv_handle_t *)&fr->timer, fake_freed);
 }
 
+/* At the deadline: conclude from what was seen, and how long it waited. */
+static void
+fake_expire(struct cd_probe_run *run)
+{
+	struct fake_run	*fr = run->priv;
+	char		 detail[64];
+
+	snprintf(detail, sizeof(detail), "waited %llu ms, wait left %llu ms",
+	    (unsigned long long)cd_probe_elapsed_ms(run),
+	    (unsigned long long)cd_probe_wait_ms(run));
+	uv_close((uv_handle_t *)&fr->timer, fake_freed);
+	cd_probe_done(run, CD_REACH_NONE, "concluded", detail);
+}
+
 #define FAKE_OPS(n) { .name = n, .enabled = fake_enabled, \
 	.start = fake_start, .cancel = fake_cancel }
 static const struct cd_probe_ops quick_ops = FAKE_OPS("quick");
@@ -121,7 +135,14 @@ static const struct cd_probe_ops hang_ops = FAKE_OPS("hang");
 static const struct cd_probe_ops portal_ops = FAKE_OPS("portal");
 static const struct cd_probe_ops handshake_ops = FAKE_OPS("handshake");
 
+static const struct cd_probe_ops patient_ops = { .name = "patient",
+	.enabled = fake_enabled, .start = fake_start, .cancel = fake_cancel,
+	.expire = fake_expire };
+
 static const struct cd_probe_ops *const quick_table[] = { &quick_ops, NULL };
+static const struct cd_probe_ops *const patient_table[] = {
+	&patient_ops, NULL,
+};
 static const struct cd_probe_ops *const hang_table[] = {
 	&quick_ops, &hang_ops, NULL,
 };
@@ -156,8 +177,7 @@ test_deadline(void **state)
 
 	(void)state;
 	ms = pfx_run(fx, NULL);
-	assert_in_range(ms, budget + CD_PROBE_DEADLINE_MARGIN_MS - 5,
-	    budget + CD_PROBE_DEADLINE_MARGIN_MS + 60);
+	assert_in_range(ms, budget - 5, budget + 60);
 	r = pfx_result(fx, "hang");
 	assert_non_null(r);
 	assert_string_equal(r->result, "timeout");
@@ -165,6 +185,48 @@ test_deadline(void **state)
 	assert_int_equal(fakes[1].cancels, 1);
 	assert_string_equal(pfx_result(fx, "quick")->result, "ok");
 	assert_in_range(pfx_result(fx, "quick")->duration_ms, 9, 60);
+	pfx_free(fx);
+}
+
+/* A probe that can conclude does so at the deadline: not a timeout. */
+static void
+test_expire(void **state)
+{
+	struct pfx			*fx = fx_with(patient_table);
+	const struct cd_probe_result	*r;
+	uint64_t			 ms;
+
+	(void)state;
+	ms = pfx_run(fx, NULL);
+	assert_in_range(ms, 200 - 5, 200 + 60);
+	r = pfx_result(fx, "patient");
+	assert_non_null(r);
+	assert_string_equal(r->result, "concluded");
+	assert_non_null(strstr(r->detail, "wait left 0 ms"));
+	assert_int_equal(fakes[4].cancels, 0);
+	pfx_free(fx);
+}
+
+/* A reload reaches the prober: the next run uses the new configuration. */
+static void
+test_reconfigure(void **state)
+{
+	struct pfx		*fx = fx_with(quick_table);
+	struct cd_config	*cfg = cd_config_new_default();
+	char			 err[128];
+
+	(void)state;
+	assert_non_null(cfg);
+	cfg->probes.timeout_ms = 40;
+	cfg->probes.retries = 0;
+	cd_prober_reconfigure(&fx->d.prober, cfg);
+	assert_int_equal(cd_prober_run(&fx->d.prober, "quick", NULL, NULL,
+	    err, sizeof(err)), 0);
+	assert_int_equal(cd_prober_find(&fx->d.prober, "quick")->timeout_ms,
+	    40);
+	pfx_run(fx, NULL);
+	cd_prober_reconfigure(&fx->d.prober, fx->cfg);
+	cd_config_free(cfg);
 	pfx_free(fx);
 }
 
@@ -210,8 +272,7 @@ test_once_returns_when_done(void **state)
 	ms = (uv_hrtime() - t0) / 1000000;
 	fakes[0].raise = NULL;
 	assert_int_equal(code, 1);
-	assert_in_range(ms, 200 + CD_PROBE_DEADLINE_MARGIN_MS - 5,
-	    200 + CD_PROBE_DEADLINE_MARGIN_MS + 80);
+	assert_in_range(ms, 200 - 5, 200 + 80);
 	pfx_free(fx);
 
 	fx = fx_with(quick_table);
@@ -389,6 +450,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_deadline),
+		cmocka_unit_test(test_expire),
+		cmocka_unit_test(test_reconfigure),
 		cmocka_unit_test(test_requests_share_a_run),
 		cmocka_unit_test(test_once_returns_when_done),
 		cmocka_unit_test(test_report_while_hanging),
