@@ -13,6 +13,7 @@
 #include "sniff.h"
 #include "sysd.h"
 #include "util.h"
+#include "vantage.h"
 
 static void
 findings_to_log(void *arg, int priority, const char *line)
@@ -169,6 +170,7 @@ cd_daemon_start(struct cd_daemon *d, char *err, size_t errlen)
 	struct cd_status_limits	lim;
 	int			rc;
 
+	cd_vantage_default_lan(d->cfg);
 	status_limits(d->cfg, &lim);
 	rc = cd_status_open(d->loop, d->cfg->status.socket,
 	    d->cfg->status.mode, d->cfg->status.group, &lim, dispatch, d,
@@ -180,6 +182,7 @@ cd_daemon_start(struct cd_daemon *d, char *err, size_t errlen)
 		d->status = NULL;
 		return rc;
 	}
+	cd_vantage_refresh(d);
 	signals_start(d);
 	cd_prober_schedule(&d->prober, d->cfg->probes.interval_ms);
 	return 0;
@@ -199,6 +202,7 @@ cd_daemon_reload(struct cd_daemon *d)
 		cd_sd_notify("READY=1");
 		return -EINVAL;
 	}
+	cd_vantage_default_lan(cfg);
 	if (strcmp(cfg->status.socket, old->status.socket) != 0 ||
 	    strcmp(cfg->user, old->user) != 0 ||
 	    strcmp(cfg->interfaces.lan, old->interfaces.lan) != 0)
@@ -214,6 +218,7 @@ cd_daemon_reload(struct cd_daemon *d)
 		    cfg->probes.interval_ms);
 	d->cfg = cfg;
 	cd_config_free(old);
+	cd_vantage_refresh(d);
 	log_notice("configuration reloaded from %s", d->config_path);
 	cd_sd_notify("READY=1");
 	return 0;
@@ -280,6 +285,8 @@ cd_daemon_once(struct cd_daemon *d, bool json)
 	char			 err[256];
 	int			 code;
 
+	cd_vantage_default_lan(d->cfg);
+	cd_vantage_refresh(d);
 	if (cd_prober_run(&d->prober, NULL, once_done, d, err,
 	    sizeof(err)) < 0) {
 		fprintf(stderr, "corediagd: --once: %s\n", err);

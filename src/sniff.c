@@ -21,6 +21,7 @@
 #include "log.h"
 #include "sniff.h"
 #include "util.h"
+#include "vantage.h"
 
 #define TICK_MS		1000
 #define MAX_DISPATCH	64	/* per wake-up: a flood must not starve the loop */
@@ -244,6 +245,7 @@ on_tick(uv_timer_t *h)
 		s->next_stats = now + CD_SNIFF_STATS_MS;
 		check_drops(s, now);
 		learn_lan(s);
+		cd_vantage_refresh(s->d);	/* interfaces come and go */
 	}
 	if (s->poll_state == POLL_CLOSED && now >= s->next_reopen)
 		reopen(s, now);
@@ -270,12 +272,13 @@ cd_sniff_start(struct cd_daemon *d, char *err, size_t errlen)
 		return rc;
 	}
 	learn_lan(s);
+	d->sniff = s;
+	cd_vantage_refresh(d);		/* this host is no Core, from the start */
 	uv_timer_init(d->loop, &s->timer);
 	s->timer.data = s;
 	s->timer_open = true;
 	uv_timer_start(&s->timer, on_tick, TICK_MS, TICK_MS);
 	s->next_stats = cd_now_ms() + CD_SNIFF_STATS_MS;
-	d->sniff = s;
 	log_info("capture on %s (%s), snaplen %d", s->ifname,
 	    cd_capture_dlt_name(s->cap.dlt), s->snaplen);
 	return 0;
@@ -302,4 +305,10 @@ cd_sniff_stop(struct cd_daemon *d)
 	}
 	uv_timer_stop(&s->timer);
 	uv_close((uv_handle_t *)&s->timer, timer_closed);
+}
+
+struct cd_tracker *
+cd_sniff_tracker(struct cd_daemon *d)
+{
+	return d->sniff != NULL ? d->sniff->cap.trk : NULL;
 }

@@ -26,6 +26,8 @@ struct pcap;
  * CD_SNIFF_REOPEN_MS.
  */
 int	cd_sniff_start(struct cd_daemon *d, char *err, size_t errlen);
+/* The live capture's tracker, or NULL. */
+struct cd_tracker *cd_sniff_tracker(struct cd_daemon *d);
 /* Log pcap's counters and close the capture. */
 void	cd_sniff_stop(struct cd_daemon *d);
 
