@@ -33,16 +33,22 @@ on_path(struct cd_tracker *t, struct trk_core *c, const char *why)
 }
 
 /* An address a unicast frame of the Core may name as its other end. */
+
+/* One host's address: not 0, a broadcast (the subnet's too), multicast. */
 static bool
-unicast_peer(const struct cd_tracker *t, const uint8_t ip[4])
+unicast_to(const struct cd_tracker *t, const uint8_t ip[4])
 {
 	uint32_t a = cd_get32(ip);
 
-	if (a == 0 || a == 0xffffffffU || (a >> 28) == 14)
-		return false;
-	if (t->lan_known && (a | t->lan_mask) == 0xffffffffU)
-		return false;	/* the subnet's broadcast */
-	return !trk_self_ip(t, AF_INET, ip);
+	return a != 0 && a != 0xffffffffU && (a >> 28) != 14 &&
+	    !(t->lan_known && (a | t->lan_mask) == 0xffffffffU);
+}
+
+/* The other end of a Core's unicast: one host, and not this one. */
+static bool
+unicast_peer(const struct cd_tracker *t, const uint8_t ip[4])
+{
+	return unicast_to(t, ip) && !trk_self_ip(t, AF_INET, ip);
 }
 
 void
@@ -55,8 +61,11 @@ trk_path_seen(struct cd_tracker *t, struct trk_core *c, enum trk_dir dir,
 	/* --read knows no host: whoever wrote the file got it for others. */
 	bool		 routes = t->self.forwarding || t->self.nmacs == 0;
 
+	/* Only a frame for one host says where it went; a broadcast, not. */
 	if (c->on_path || p->af != AF_INET ||
-	    !unicast_peer(t, from ? p->dst_ip : p->src_ip))
+	    (p->has_dst_mac && (p->dst_mac[0] & 1)) ||
+	    !unicast_peer(t, from ? p->dst_ip : p->src_ip) ||
+	    (!from && !unicast_to(t, p->dst_ip)))
 		return;
 	if (has_mac) {
 		if (mac[0] & 1)

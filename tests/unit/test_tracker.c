@@ -901,6 +901,10 @@ test_lan_host_lease(void **state)
 	struct cd_device	*d;
 
 	set_host(e, PI, PI_IP, false);
+	/* A broadcast answer says nothing of where the Core's unicast goes. */
+	dhcp(e, T0 - 5000, CORE, 2, CD_DHCPOFFER, CORE_IP, "255.255.255.0");
+	assert_string_equal(device(e, "08:00:28:c0:de:01")->visibility,
+	    "broadcast_only");
 	/* A REQUEST from scratch; its unicast ACK never reaches a LAN host. */
 	dhcp_ex(e, T0, CORE, 1, CD_DHCPREQUEST, NULL, NULL, ask);
 	cd_tracker_tick(e->t, T0 + 60000);
