@@ -844,18 +844,23 @@ test_self_never_core(void **state)
 	assert_null(device(e, "02:cd:1a:b0:00:31"));
 	assert_false(cd_finding_find(&e->fs, "core.seen",
 	    "core:02:cd:1a:b0:00:31")->active);
-	/* Its probe's whole handshake, DNS query and all: still not a Core. */
+	/* Its probe's whole handshake: still not a Core. */
 	p.sport = 40002;
 	open_conn(&p, T0 + 1000);
 	handshake(&p, T0 + 1100, 4);
-	dns(e, T0 + 2000, DNS_IP, 7, false, 0);
-	assert_non_null(device(e, "08:00:28:c0:de:01"));  /* the dns() sender */
 	assert_null(device(e, "02:cd:1a:b0:00:31"));
 	/* A host whose own MAC has a Core's vendor prefix is this host. */
 	set_host(e, ti_host, "198.18.1.32", false);
+	p = conn(e, ti_host, 40003);
+	p.ip = "198.18.1.32";
+	open_conn(&p, T0 + 2000);
+	handshake(&p, T0 + 2100, 4);
+	dhcp(e, T0 + 3000, ti_host, 1, CD_DHCPDISCOVER, NULL, NULL);
+	arp(e, T0 + 3100, ti_host, "198.18.1.32", "198.18.1.1");
 	udp_frame(&f, ti_host, BCAST, "198.18.1.32", "198.18.1.255", 68, 9, 4);
-	feed(e, T0 + 3000, &f);
-	assert_null(device(e, "08:00:28:11:22:33"));
+	feed(e, T0 + 3200, &f);
+	assert_null(e->st.devices);
+	assert_int_equal(cd_findings_exit_code(&e->fs), 0);
 }
 
 static void
