@@ -28,6 +28,7 @@ struct cd_config {
 
 	struct {
 		char		*lan;
+		bool		 lan_given;	/* by the file or -i */
 		struct cd_strlist wifi;
 	} interfaces;
 

@@ -382,6 +382,9 @@ apply(struct ld *ld, const struct ckey *k, const char *const *texts,
 	r = cd_cfg_types[k->type].set(ld->cfg, k, texts, n, &bad, &w);
 	if (r == -ENOMEM)
 		return ld_err(ld, r, NULL, "out of memory");
+	/* Unset, it may fall back to the default route's (vantage.c). */
+	if (r == 0 && k->off == offsetof(struct cd_config, interfaces.lan))
+		ld->cfg->interfaces.lan_given = true;
 	if (r == 0)
 		return 0;
 	if (v->type == YAML_SEQUENCE_NODE && bad < n &&

@@ -120,8 +120,10 @@ load_config(struct options *o)
 		fprintf(stderr, "%s\n", err);
 		exit(3);
 	}
-	if (o->iface != NULL)
+	if (o->iface != NULL) {
 		cd_setstr(&cfg->interfaces.lan, o->iface);
+		cfg->interfaces.lan_given = true;
+	}
 	return cfg;
 }
 

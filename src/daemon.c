@@ -15,6 +15,7 @@
 #include "sniff.h"
 #include "sysd.h"
 #include "util.h"
+#include "vantage.h"
 
 #define FINDINGS_TICK_MS	5000
 
@@ -179,6 +180,7 @@ on_findings_tick(uv_timer_t *t)
 	struct cd_daemon *d = t->data;
 
 	cd_findings_tick(&d->findings, cd_now_ms());
+	cd_vantage_refresh(d);		/* interfaces come and go */
 }
 
 /* The findings' timers: flap holds, and the internet re-check. */
@@ -202,6 +204,7 @@ cd_daemon_start(struct cd_daemon *d, char *err, size_t errlen)
 	};
 	int			rc;
 
+	cd_vantage_default_lan(d->cfg);
 	status_limits(d->cfg, &lim);
 	rc = cd_status_open(d->loop, d->cfg->status.socket,
 	    d->cfg->status.mode, d->cfg->status.group, &lim, dispatch, d,
@@ -213,6 +216,7 @@ cd_daemon_start(struct cd_daemon *d, char *err, size_t errlen)
 		d->status = NULL;
 		return rc;
 	}
+	cd_vantage_refresh(d);
 	signals_start(d);
 	timers_start(d);
 	cd_export_start(d);
@@ -234,6 +238,7 @@ cd_daemon_reload(struct cd_daemon *d)
 		cd_sd_notify("READY=1");
 		return -EINVAL;
 	}
+	cd_vantage_default_lan(cfg);
 	if (strcmp(cfg->status.socket, old->status.socket) != 0 ||
 	    strcmp(cfg->user, old->user) != 0 ||
 	    strcmp(cfg->interfaces.lan, old->interfaces.lan) != 0)
@@ -248,6 +253,7 @@ cd_daemon_reload(struct cd_daemon *d)
 	d->cfg = cfg;
 	cd_export_reload(d, old);
 	cd_config_free(old);
+	cd_vantage_refresh(d);
 	log_notice("configuration reloaded from %s", d->config_path);
 	cd_sd_notify("READY=1");
 	return 0;
@@ -321,6 +327,8 @@ cd_daemon_once(struct cd_daemon *d, bool json)
 	char			 err[256];
 	int			 code;
 
+	cd_vantage_default_lan(d->cfg);
+	cd_vantage_refresh(d);
 	if (cd_prober_run(&d->prober, NULL, once_done, d, err,
 	    sizeof(err)) < 0) {
 		fprintf(stderr, "corediagd: --once: %s\n", err);

@@ -69,6 +69,7 @@ device_json(const struct cd_device *d)
 	add(o, "first_seen", json_time(d->first_seen));
 	add(o, "last_seen", json_time(d->last_seen));
 	add(o, "state", json_object_new_string(d->state));
+	add(o, "visibility", json_str_or_null(d->visibility));
 	add(o, "signal_dbm", d->signal_dbm == CD_DEVICE_NO_SIGNAL ? NULL :
 	    json_object_new_int(d->signal_dbm));
 	return o;
@@ -113,6 +114,11 @@ cd_report_json(const struct cd_findings *fs, const struct cd_state *st,
 	add(o, "version", json_object_new_int(CD_REPORT_VERSION));
 	add(o, "generated", json_time(now));
 	add(o, "host", json_object_new_string(host != NULL ? host : ""));
+	/* --read knows no host: its vantage is null. */
+	add(o, "vantage", json_str_or_null(st->vantage[0] ? st->vantage :
+	    NULL));
+	add(o, "vantage_detail", json_str_or_null(st->vantage_detail[0] ?
+	    st->vantage_detail : NULL));
 	add(o, "findings", cd_report_findings_json(fs));
 	add(o, "devices", cd_report_devices_json(st));
 	add(o, "probes", cd_report_probes_json(st));

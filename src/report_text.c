@@ -183,9 +183,10 @@ cd_report_text_devices(FILE *out, struct json_object *devices,
     const struct cd_text_opts *o)
 {
 	static const char *const keys[] = { "mac", "ip", "device_id",
-	    "identified_by", "state", "signal_dbm", "last_seen" };
+	    "identified_by", "state", "visibility", "signal_dbm",
+	    "last_seen" };
 	static const char *const heads[] = { "MAC", "IP", "DEVICE ID",
-	    "BY", "STATE", "SIGNAL", "LAST SEEN" };
+	    "BY", "STATE", "VISIBILITY", "SIGNAL", "LAST SEEN" };
 
 	table(out, "Devices", devices, keys, heads, (int)nitems(keys), o);
 }
@@ -216,6 +217,9 @@ cd_report_text(FILE *out, struct json_object *doc,
 	fprintf(out, "corediagd report for %s at %s: %s\n\n",
 	    dash(jstr(doc, "host")), dash(jstr(doc, "generated")),
 	    status[code]);
+	if (jstr(doc, "vantage") != NULL)
+		fprintf(out, "Vantage: %s %s\n\n", jstr(doc, "vantage"),
+		    dash(jstr(doc, "vantage_detail")));
 	cd_report_text_findings(out, findings, o);
 	fputc('\n', out);
 	if (json_object_object_get_ex(doc, "devices", &v))

@@ -316,3 +316,9 @@ cd_sniff_counters(const struct cd_sniff *s, uint64_t *packets,
 	*dropped = (uint64_t)s->drops + s->ifdrops;
 	return s->ifname;
 }
+
+struct cd_tracker *
+cd_sniff_tracker(const struct cd_sniff *s)
+{
+	return s != NULL ? s->cap.trk : NULL;
+}

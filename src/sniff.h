@@ -15,6 +15,7 @@ struct cd_daemon;
 struct cd_findings;
 struct cd_sniff;
 struct cd_state;
+struct cd_tracker;
 struct json_object;
 struct pcap;
 
@@ -51,6 +52,8 @@ void	cd_sniff_stop(struct cd_sniff *s);
 /* The live capture's interface and counters, or NULL without one. */
 const char *cd_sniff_counters(const struct cd_sniff *s, uint64_t *packets,
 	    uint64_t *dropped);
+/* The live capture's tracker, or NULL. */
+struct cd_tracker *cd_sniff_tracker(const struct cd_sniff *s);
 
 /*
  * --read's analysis of an open capture (offline.c): the report document

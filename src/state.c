@@ -54,6 +54,7 @@ cd_state_device(struct cd_state *st, const char *mac, int64_t now)
 	d->first_seen = d->last_seen = now;
 	d->identified_by = "oui";
 	d->state = "dhcp";
+	d->visibility = "broadcast_only";
 	d->signal_dbm = CD_DEVICE_NO_SIGNAL;
 	*dp = d;
 	return d;

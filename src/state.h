@@ -18,6 +18,7 @@ struct cd_device {
 	int64_t		 first_seen;
 	int64_t		 last_seen;
 	const char	*state;		/* "dhcp", "dns", ... "offline" */
+	const char	*visibility;	/* "on_path" | "broadcast_only" */
 	int32_t		 signal_dbm;	/* CD_DEVICE_NO_SIGNAL when unknown */
 	struct cd_device *next;
 };
@@ -34,6 +35,9 @@ struct cd_probe_result {
 struct cd_state {
 	struct cd_device	*devices;
 	struct cd_probe_result	*probes;
+	/* Where this host sees from (vantage.c); "" when unknown (--read). */
+	char			 vantage[16];
+	char			 vantage_detail[384];
 };
 
 void	cd_state_free(struct cd_state *st);

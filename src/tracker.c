@@ -190,6 +190,8 @@ trk_identify(struct cd_tracker *t, const uint8_t mac[6], enum trk_ident by,
 
 	if (mac[0] & 1)		/* multicast or broadcast: not a device */
 		return NULL;
+	if (trk_self_mac(t, mac))	/* this host, whatever it says */
+		return NULL;
 	if (c == NULL && (c = core_new(t, mac, now)) == NULL)
 		return NULL;
 	if (trk_active(t, c, F_SEEN) && c->by >= by)
@@ -325,6 +327,7 @@ core_sync(struct cd_tracker *t, struct trk_core *c)
 		return;
 	d->state = state_names[c->state];
 	d->identified_by = ident_names[c->by];
+	d->visibility = c->on_path ? "on_path" : "broadcast_only";
 	cd_setstr(&d->ip, c->addr.af ? trk_ipstr(&c->addr, ip, sizeof(ip)) :
 	    NULL);
 	cd_setstr(&d->device_id, c->device_id[0] ? c->device_id : NULL);
@@ -365,6 +368,8 @@ presence(struct cd_tracker *t, const struct cd_pkt *p)
 		return;
 	if ((c = trk_identify(t, p->src_mac, BY_PRESENCE, p->ts_ms)) == NULL)
 		return;
+	trk_lease_seen(t, c, p->src_ip, p->ts_ms);
+	trk_presence_online(t, c, p->ts_ms);
 	if (strcmp(c->device_id, id) != 0) {
 		memcpy(c->device_id, id, sizeof(c->device_id));
 		c->dirty = true;
@@ -402,8 +407,15 @@ dispatch_ip(struct cd_tracker *t, const struct cd_pkt *p)
 	src = core_of(t, p, DIR_FROM_CORE);
 	dst = core_of(t, p, DIR_TO_CORE);
 	if (src != NULL && p->has_src_mac && memcmp(p->src_mac, src->mac,
-	    6) == 0)
+	    6) == 0) {
 		trk_core_ip(t, src, p->af, p->src_ip, p->ts_ms);
+		if (p->af == AF_INET)
+			trk_lease_seen(t, src, p->src_ip, p->ts_ms);
+	}
+	if (src != NULL)
+		trk_path_seen(t, src, DIR_FROM_CORE, p);
+	if (dst != NULL && dst != src)
+		trk_path_seen(t, dst, DIR_TO_CORE, p);
 	if (p->proto == IPPROTO_UDP && (p->sport == 53 || p->dport == 53)) {
 		if (src != NULL && p->dport == 53)
 			trk_dns(t, src, DIR_FROM_CORE, p);
@@ -456,8 +468,8 @@ cd_tracker_packet(struct cd_tracker *t, const struct cd_pkt *pkt)
 }
 
 /* Silent too long: gone.  Its findings go with it (the evidence is old). */
-static void
-core_expire(struct cd_tracker *t, size_t i, int64_t when)
+void
+trk_forget(struct cd_tracker *t, size_t i, int64_t when)
 {
 	struct trk_core *c = t->cores[i];
 
@@ -484,7 +496,7 @@ cd_tracker_tick(struct cd_tracker *t, int64_t now)
 
 		idle = c->last_seen + CD_TRACKER_IDLE_MS;
 		if (idle <= now) {
-			core_expire(t, i--, idle);
+			trk_forget(t, i--, idle);
 			continue;
 		}
 		if ((d = trk_lan_tick(t, c, now)) < next)

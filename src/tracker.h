@@ -1,9 +1,12 @@
 /*
  * The Core tracker: decoded packets in, core.* findings and the devices
  * list out.  It recognises Spark Cores (by MAC OUI, by the presence
- * packet, or by a TCP cloud session that starts with the 40-byte nonce),
- * follows each through DHCP, DNS and its cloud session, and raises and
- * clears the core.* findings of corediagd(8) with the evidence.
+ * packet, or by a TCP cloud session in which the host answers the cloud's
+ * 40-byte nonce with its 256 bytes), follows each through DHCP, DNS and
+ * its cloud session, and raises and clears the core.* findings with the
+ * evidence.  What it concludes from an answer it did not see depends on
+ * whether the capture is on the Core's path (corediagd(8), VANTAGE
+ * POINTS).
  *
  * Time is what the caller says: the packets' own timestamps (the capture's
  * clock for --read) and cd_tracker_tick() for the timeouts.  The live
@@ -65,6 +68,23 @@ struct cd_tracker_conf {
 
 struct cd_tracker;
 
+/*
+ * The host the capture runs on (tracker_self.c): its own MACs and
+ * addresses on every interface are never a Core, and whether it forwards
+ * decides what a frame addressed to it means (see corediagd(8), VANTAGE
+ * POINTS).  --read knows no host: nothing is set.
+ */
+#define CD_TRACKER_MAX_SELF	32
+struct cd_tracker_host {
+	bool		forwarding;	/* net.ipv4.ip_forward */
+	size_t		nmacs, naddrs;
+	uint8_t		macs[CD_TRACKER_MAX_SELF][6];
+	struct {
+		int	af;
+		uint8_t	ip[16];
+	}		addrs[CD_TRACKER_MAX_SELF];
+};
+
 /* A Core's addresses, for the capture filter. */
 struct cd_tracker_core {
 	uint8_t		mac[6];
@@ -85,6 +105,13 @@ void	cd_tracker_configure(struct cd_tracker *t,
 /* The LAN's IPv4 subnet, from the interface (live capture). */
 void	cd_tracker_set_lan(struct cd_tracker *t, const uint8_t net[4],
 	    unsigned prefixlen, const char *from);
+
+/*
+ * This host's MACs and addresses: a Core tracked under one of them is
+ * forgotten, and none is taken for a Core again.
+ */
+void	cd_tracker_set_host(struct cd_tracker *t,
+	    const struct cd_tracker_host *h);
 
 /* One decoded packet; pkt->ts_ms is the clock. */
 void	cd_tracker_packet(struct cd_tracker *t, const struct cd_pkt *pkt);

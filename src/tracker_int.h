@@ -13,6 +13,7 @@
 #define TRK_MAX_CAND	16	/* cloud sessions of hosts not yet known */
 #define TRK_CAND_MS	30000	/* a candidate without its nonce expires */
 #define TRK_SESS_IDLE_MS (5 * 60 * 1000)
+#define TRK_DHCP_STALE_MS 60000	/* a DHCP exchange silent this long is over */
 /*
  * Copies of one packet closer than this count once: `tcpdump -i any`
  * records a forwarded packet on both interfaces, microseconds apart, while
@@ -75,6 +76,8 @@ struct trk_dhcp {
 	uint8_t		server[4];	/* of the last OFFER or NAK */
 	uint8_t		last_type;	/* for duplicate copies */
 	uint32_t	last_xid;
+	bool		has_req;	/* the address asked for */
+	uint8_t		req[4];
 };
 
 struct trk_dnsq {
@@ -143,6 +146,7 @@ struct trk_core {
 	/* Restarts (fresh DHCP or ARP), for the flash-cycle rule. */
 	int64_t		 restarts[TRK_MAX_RESTARTS];	/* ring */
 	unsigned	 nrestarts;
+	bool		 on_path;	/* its unicast crosses the capture */
 };
 
 /* A TCP session to cloud.port of a host not (yet) known to be a Core. */
@@ -154,6 +158,9 @@ struct trk_cand {
 	uint32_t	isn;
 	int64_t		t;
 	unsigned	syns;
+	bool		nonce;		/* the server's 40 bytes came */
+	uint32_t	sbase;		/* their sequence number */
+	uint32_t	cbytes;		/* the client's payload since */
 };
 
 struct cd_tracker {
@@ -171,6 +178,7 @@ struct cd_tracker {
 	struct trk_core		*cores[CD_TRACKER_MAX_CORES];	/* dense */
 	size_t			 ncores;
 	struct trk_cand		 cand[TRK_MAX_CAND];
+	struct cd_tracker_host	 self;		/* this host; empty in --read */
 };
 
 static inline bool
@@ -202,6 +210,8 @@ const char *trk_ipstr(const struct trk_addr *a, char *buf, size_t len);
 void	trk_addr_set(struct trk_addr *a, int af, const uint8_t *ip);
 bool	trk_addr_eq(const struct trk_addr *a, int af, const uint8_t *ip);
 long long trk_secs(int64_t ms);
+/* Drop cores[i] and its findings (cleared at when). */
+void	trk_forget(struct cd_tracker *t, size_t i, int64_t when);
 
 /* tracker_lan.c */
 void	trk_arp(struct cd_tracker *t, const struct cd_pkt *p);
@@ -220,6 +230,8 @@ void	trk_restart(struct cd_tracker *t, struct trk_core *c, int64_t now,
 bool	trk_dhcp_is_fresh(const struct cd_dhcp *d);
 bool	trk_arp_is_fresh(const struct cd_arp *a);
 bool	trk_loop_restarted(const struct trk_core *c, int64_t now);
+void	trk_lease_seen(struct cd_tracker *t, struct trk_core *c,
+	    const uint8_t ip[4], int64_t now);
 
 /* tracker_tcp.c */
 void	trk_tcp(struct cd_tracker *t, struct trk_core *c, enum trk_dir dir,
@@ -230,5 +242,21 @@ void	trk_icmp(struct cd_tracker *t, struct trk_core *c,
 int64_t	trk_tcp_tick(struct cd_tracker *t, struct trk_core *c, int64_t now);
 int64_t	trk_cand_tick(struct cd_tracker *t, int64_t now);
 void	trk_tcp_end(struct cd_tracker *t, struct trk_core *c, int64_t now);
+
+/* tracker_self.c: this host is never a Core */
+bool	trk_self_mac(const struct cd_tracker *t, const uint8_t mac[6]);
+bool	trk_self_ip(const struct cd_tracker *t, int af, const uint8_t *ip);
+
+/* tracker_vantage.c: what the capture can see of a Core, and evidence */
+void	trk_path_seen(struct cd_tracker *t, struct trk_core *c,
+	    enum trk_dir dir, const struct cd_pkt *p);
+void	trk_dhcp_gateway(struct cd_tracker *t, struct trk_core *c,
+	    const struct cd_dhcp *d);
+bool	trk_dhcp_visible(const struct trk_core *c);
+bool	trk_dns_visible(const struct cd_tracker *t, const struct trk_core *c,
+	    const struct trk_addr *server);
+void	trk_dhcp_asked(struct trk_core *c, const struct cd_dhcp *d);
+void	trk_presence_online(struct cd_tracker *t, struct trk_core *c,
+	    int64_t now);
 
 #endif

@@ -108,7 +108,7 @@ trk_core_ip(struct cd_tracker *t, struct trk_core *c, int af,
 			return;
 	} else
 		return;
-	if (trk_addr_eq(&c->addr, af, ip))
+	if (trk_addr_eq(&c->addr, af, ip) || trk_self_ip(t, af, ip))
 		return;
 	trk_addr_set(&c->addr, af, ip);
 	c->dirty = true;
@@ -130,6 +130,7 @@ trk_arp(struct cd_tracker *t, const struct cd_pkt *p)
 	if (trk_arp_is_fresh(a))
 		trk_restart(t, c, p->ts_ms, "an ARP probe");
 	trk_core_ip(t, c, AF_INET, a->spa, p->ts_ms);
+	trk_lease_seen(t, c, a->spa, p->ts_ms);
 	trk_touch(t, c, p->ts_ms);
 }
 
@@ -189,6 +190,12 @@ dhcp_client(struct cd_tracker *t, struct trk_core *c, const struct cd_dhcp *d,
 	if (x->pending && x->last_type == d->msg_type &&
 	    x->last_xid == d->xid && now - x->last < TRK_DUP_MS)
 		return;
+	/* A renewal's ACK is unicast: unseen off the path, it proves nothing. */
+	if (cd_get32(d->ciaddr) != 0 && !c->on_path)
+		return;
+	/* An exchange left unjudged long ago (off the path): a new one. */
+	if (x->pending && !x->judged && now - x->last > TRK_DHCP_STALE_MS)
+		x->pending = false;
 	if (!x->pending) {
 		if (trk_dhcp_is_fresh(d))
 			trk_restart(t, c, now, "a fresh DHCP exchange");
@@ -200,6 +207,7 @@ dhcp_client(struct cd_tracker *t, struct trk_core *c, const struct cd_dhcp *d,
 	x->last = now;
 	x->last_type = d->msg_type;
 	x->last_xid = d->xid;
+	trk_dhcp_asked(c, d);
 	if (d->msg_type == CD_DHCPDISCOVER)
 		x->discovers++;
 	else
@@ -207,28 +215,56 @@ dhcp_client(struct cd_tracker *t, struct trk_core *c, const struct cd_dhcp *d,
 	/* A renewal (ciaddr set) happens while the Core is online. */
 	if (cd_get32(d->ciaddr) == 0)
 		trk_set_state(c, ST_DHCP);
-	if (x->judged)
+	/* Still asking after the timeout: its own retries say no lease. */
+	if (x->judged || now - x->start >= CD_TRACKER_DHCP_TIMEOUT_MS)
 		dhcp_judge(t, c, now, "");
+}
+
+/* The Core holds ip by lease: the ACK said so, or the Core uses it. */
+static void
+leased(struct cd_tracker *t, struct trk_core *c, const uint8_t ip[4],
+    int64_t now)
+{
+	memset(&c->dhcp, 0, sizeof(c->dhcp));
+	trk_clear(t, c, F_NO_LEASE, now);
+	c->leased = true;
+	memcpy(c->lease_ip, ip, 4);
+	if (c->state == ST_DHCP)
+		trk_set_state(c, ST_DNS);
+	trk_core_ip(t, c, AF_INET, ip, now);
+	static_check(t, c, now);
 }
 
 static void
 dhcp_ack(struct cd_tracker *t, struct trk_core *c, const struct cd_dhcp *d,
     int64_t now)
 {
-	memset(&c->dhcp, 0, sizeof(c->dhcp));
-	trk_clear(t, c, F_NO_LEASE, now);
-	if (cd_get32(d->yiaddr) == 0)	/* the answer to an INFORM */
+	if (cd_get32(d->yiaddr) != 0) {
+		memcpy(c->lease_server, d->has_server_id ? d->server_id :
+		    d->siaddr, 4);
+		c->has_lease_dns = d->n_dns > 0;
+		if (d->n_dns > 0)
+			memcpy(c->lease_dns, d->dns[0], 4);
+		leased(t, c, d->yiaddr, now);
 		return;
-	c->leased = true;
-	memcpy(c->lease_ip, d->yiaddr, 4);
-	memcpy(c->lease_server, d->has_server_id ? d->server_id : d->siaddr, 4);
-	c->has_lease_dns = d->n_dns > 0;
-	if (d->n_dns > 0)
-		memcpy(c->lease_dns, d->dns[0], 4);
-	if (c->state == ST_DHCP)
-		trk_set_state(c, ST_DNS);
-	trk_core_ip(t, c, AF_INET, d->yiaddr, now);
-	static_check(t, c, now);
+	}
+	memset(&c->dhcp, 0, sizeof(c->dhcp));	/* the answer to an INFORM */
+	trk_clear(t, c, F_NO_LEASE, now);
+}
+
+/*
+ * Its ARP or another packet from the address its REQUEST asked for: the
+ * Core got that lease, whether or not the (unicast) ACK crossed the
+ * capture.
+ */
+void
+trk_lease_seen(struct cd_tracker *t, struct trk_core *c, const uint8_t ip[4],
+    int64_t now)
+{
+	if (!c->dhcp.pending || !c->dhcp.has_req ||
+	    memcmp(ip, c->dhcp.req, 4) != 0)
+		return;
+	leased(t, c, ip, now);
 }
 
 static void
@@ -272,11 +308,14 @@ trk_dhcp(struct cd_tracker *t, const struct cd_pkt *p)
 		c = trk_identify(t, d.chaddr, BY_OUI, p->ts_ms);
 	if (c == NULL)
 		return;
+	trk_path_seen(t, c, d.op == 2 ? DIR_TO_CORE : DIR_FROM_CORE, p);
 	if (d.op == 1 && (d.msg_type == CD_DHCPDISCOVER ||
 	    d.msg_type == CD_DHCPREQUEST))
 		dhcp_client(t, c, &d, p->ts_ms);
-	else if (d.op == 2)
+	else if (d.op == 2) {
+		trk_dhcp_gateway(t, c, &d);
 		dhcp_server(t, c, &d, p->ts_ms);
+	}
 	trk_touch(t, c, p->ts_ms);
 }
 
@@ -436,7 +475,8 @@ trk_lan_tick(struct cd_tracker *t, struct trk_core *c, int64_t now)
 	int64_t next = TRK_NEVER, due;
 	char	what[48];
 
-	if (c->dhcp.pending && !c->dhcp.judged) {
+	/* Off the path an unseen ACK is no evidence: the retries judge. */
+	if (c->dhcp.pending && !c->dhcp.judged && trk_dhcp_visible(c)) {
 		due = c->dhcp.start + CD_TRACKER_DHCP_TIMEOUT_MS;
 		if (due <= now)
 			dhcp_judge(t, c, due, "");
@@ -453,10 +493,12 @@ trk_lan_tick(struct cd_tracker *t, struct trk_core *c, int64_t now)
 			next = due < next ? due : next;
 			continue;
 		}
+		s->used = false;
+		if (!trk_dns_visible(t, c, &s->server))
+			continue;	/* its answer would not cross the capture */
 		snprintf(what, sizeof(what), "unanswered after %d s",
 		    CD_TRACKER_DNS_TIMEOUT_MS / 1000);
 		dns_failed(t, c, s, due, what);
-		s->used = false;
 	}
 	return next;
 }

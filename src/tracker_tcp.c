@@ -511,9 +511,11 @@ trk_tcp_tick(struct cd_tracker *t, struct trk_core *c, int64_t now)
 }
 
 /*
- * Hosts not known as Cores: follow their sessions to cloud.port until the
- * server's first payload.  Exactly 40 bytes (the nonce) makes the client a
- * Core, and the session carries on as its own.
+ * Hosts not known as Cores: follow their sessions to cloud.port.  The
+ * server's first payload must be exactly 40 bytes (the nonce), and the
+ * client must answer it with its 256: then it is a Core, and the session
+ * carries on as its own.  A client that reads the nonce and leaves (a
+ * corediagd's handshake probe, a monitoring check) is none.
  */
 static struct trk_cand *
 cand_find(struct cd_tracker *t, int af, const uint8_t *cli, uint16_t cli_port,
@@ -535,6 +537,9 @@ cand_syn(struct cd_tracker *t, const struct cd_pkt *p)
 {
 	struct trk_cand *k, *oldest = &t->cand[0];
 
+	if (trk_self_mac(t, p->src_mac) ||
+	    trk_self_ip(t, p->af, p->src_ip))
+		return;		/* this host's own probe */
 	k = cand_find(t, p->af, p->src_ip, p->sport, p->dst_ip, p->dport);
 	if (k != NULL && k->isn == p->seq)
 		return;
@@ -557,7 +562,7 @@ cand_syn(struct cd_tracker *t, const struct cd_pkt *p)
 	k->t = p->ts_ms;
 }
 
-/* The nonce came: a Core, with this session as its first. */
+/* The nonce answered: a Core, with this session as its first. */
 static void
 cand_promote(struct cd_tracker *t, struct trk_cand *k, const struct cd_pkt *p)
 {
@@ -581,11 +586,30 @@ cand_promote(struct cd_tracker *t, struct trk_cand *k, const struct cd_pkt *p)
 	s->have_cseq = true;
 	s->syns = 1;
 	s->first_syn = s->last_syn = s->start = k->t;
-	s->sbase = p->seq;
+	s->sbase = k->sbase;
 	s->have_sseq = true;
+	s->sbytes = s->first_spay = TRK_NONCE_LEN;
 	sess_open(t, c, s, p->ts_ms);
-	sess_packet(t, c, s, DIR_TO_CORE, p);
+	sess_packet(t, c, s, DIR_FROM_CORE, p);
 	trk_touch(t, c, p->ts_ms);
+}
+
+/* The client's payload after the nonce, counted by sequence number. */
+static void
+cand_client_data(struct cd_tracker *t, struct trk_cand *k,
+    const struct cd_pkt *p)
+{
+	uint32_t rel = p->seq - (k->isn + 1), end;
+
+	if (!k->nonce || rel >= SEQ_WINDOW) {
+		k->used = false;	/* it spoke first: not the Spark handshake */
+		return;
+	}
+	end = rel + (uint32_t)p->payload_len;
+	if (end >= TRK_KEY_LEN)
+		cand_promote(t, k, p);
+	else if (end > k->cbytes)
+		k->cbytes = end;
 }
 
 void
@@ -610,9 +634,14 @@ trk_tcp_unknown(struct cd_tracker *t, const struct cd_pkt *p)
 		return;
 	if (p->tcp_flags & (CD_TCP_FIN | CD_TCP_RST))
 		k->used = false;
-	else if (p->sport == port && p->payload_len == TRK_NONCE_LEN)
-		cand_promote(t, k, p);
-	else if (p->payload_len > 0)	/* not the Spark handshake */
+	else if (p->payload_len == 0)
+		return;
+	else if (p->dport == port)
+		cand_client_data(t, k, p);
+	else if (!k->nonce && p->payload_len == TRK_NONCE_LEN) {
+		k->nonce = true;
+		k->sbase = p->seq;
+	} else if (p->seq != k->sbase)	/* more than the nonce */
 		k->used = false;
 }
 

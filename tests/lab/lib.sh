@@ -16,12 +16,13 @@ STATE=${CDLAB_STATE:-/run/${P%-}}
 LOGS=$STATE/log
 
 NS_INET=${P}inet NS_ROUTER=${P}router NS_CORE=${P}core NS_LAPTOP=${P}laptop NS_ROGUE=${P}rogue
-LAB_NAMESPACES="$NS_INET $NS_ROUTER $NS_CORE $NS_LAPTOP $NS_ROGUE"
+NS_PI=${P}pi # a LAN host beside the Core, where the second corediagd runs
+LAB_NAMESPACES="$NS_INET $NS_ROUTER $NS_CORE $NS_LAPTOP $NS_ROGUE $NS_PI"
 
 # Address plan: everything inside 198.18.0.0/15.
 WAN_INET=198.18.0.1 WAN_ROUTER=198.18.0.2        # 198.18.0.0/24, router wan <-> internet up0
 LAN_ROUTER=198.18.1.1                            # br-lan, 198.18.1.0/24
-LAN_ROGUE=198.18.1.2 LAN_LAPTOP=198.18.1.50
+LAN_ROGUE=198.18.1.2 LAN_LAPTOP=198.18.1.50 LAN_PI=198.18.1.31
 DHCP_POOL=198.18.1.100,198.18.1.199 ROGUE_POOL=198.18.1.200,198.18.1.249
 CLOUD_IP=198.18.100.10 COAP_IP=198.18.100.11 DNS_IP=198.18.100.53   # on the internet's lo
 CHECK_IP=198.18.100.80 PORTAL_REDIRECT_IP=198.18.100.81 PORTAL_PAGE_IP=198.18.100.82
@@ -35,7 +36,7 @@ DOMAIN=cdlab.test
 CLOUD_NAME=cloud.$DOMAIN COAP_NAME=coap.$DOMAIN CHECK_NAME=check.$DOMAIN PORTAL_NAME=portal.$DOMAIN
 CHECK_URL=http://$CHECK_NAME/generate_204
 CORE_MAC=08:00:28:c0:de:01 CORE_ID=53ff6c065067544847310187
-LAPTOP_MAC=02:cd:1a:b0:00:50 ROGUE_MAC=02:cd:1a:b0:00:02
+LAPTOP_MAC=02:cd:1a:b0:00:50 ROGUE_MAC=02:cd:1a:b0:00:02 PI_MAC=02:cd:1a:b0:00:31
 # Short Core timings so a failure shows within seconds (the real ones are 15/10/128/8),
 # but the real keepalive: corediagd counts an 18-byte message as a ping only
 # after the Core's 15 s idle period.
@@ -169,6 +170,9 @@ make_links() {
 	lan_port "$NS_CORE" lan-core "$CORE_MAC"
 	lan_port "$NS_LAPTOP" lan-laptop "$LAPTOP_MAC"
 	lan_port "$NS_ROGUE" lan-rogue "$ROGUE_MAC"
+	lan_port "$NS_PI" lan-pi "$PI_MAC"
+	ip -n "$NS_PI" addr add "$LAN_PI/24" dev eth0
+	ip -n "$NS_PI" route add default via "$LAN_ROUTER"
 	ip -n "$NS_LAPTOP" addr add "$LAN_LAPTOP/24" dev eth0
 	ip -n "$NS_LAPTOP" route add default via "$LAN_ROUTER"
 	ip -n "$NS_ROGUE" addr add "$LAN_ROGUE/24" dev eth0
@@ -261,6 +265,7 @@ lab_up() {
 	resolv "$NS_LAPTOP" "$LAN_ROUTER"
 	resolv "$NS_CORE" "$LAN_ROUTER"
 	resolv "$NS_ROGUE" "$LAN_ROUTER"
+	resolv "$NS_PI" "$LAN_ROUTER"
 	start_internet
 	start_router
 	spawn "$NS_LAPTOP" laptop "$PY" "$LAB/laptop.py" --ip "$LAN_LAPTOP" --name "$CHECK_NAME" \

@@ -7,6 +7,8 @@
   probe.py dns SERVER NAME    answer:ADDR | nxdomain | timeout | rcode:NAME
   probe.py dhcp IFACE         offer:SERVER... (one per line) then offers:N
   probe.py flood HOST PORT    UDP flood until killed (the lan_flood fault)
+  probe.py sniff IFACE MAC    tcp5683:N broadcast:M, the frames of MAC a
+                              promiscuous capture on IFACE got in --timeout s
 
 The coap probe reads ICMP errors through IP_RECVERR, so an administratively
 prohibited (3/13) is told apart from a port unreachable (3/3).
@@ -162,6 +164,32 @@ def cmd_flood(a):
             pass
 
 
+def cmd_sniff(a):
+    """What a capture on IFACE sees of one host: its TCP 5683 and its broadcasts."""
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))  # ETH_P_ALL
+    s.bind((a.iface, 0))
+    mreq = struct.pack("iHH8s", socket.if_nametoindex(a.iface), 1, 0, b"")  # PACKET_MR_PROMISC
+    s.setsockopt(263, 1, mreq)  # SOL_PACKET, PACKET_ADD_MEMBERSHIP
+    print("sniffing", flush=True)
+    mac = bytes.fromhex(a.mac.replace(":", ""))
+    tcp = bcast = 0
+    deadline = time.monotonic() + a.timeout
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([s], [], [], left)[0]:
+            break
+        f = s.recv(2048)
+        if len(f) < 14 or mac not in (f[0:6], f[6:12]):
+            continue
+        if f[0] & 1:
+            bcast += 1
+        elif f[12:14] == b"\x08\x00" and len(f) >= 34 and f[23] == 6:
+            l4 = 14 + (f[14] & 15) * 4
+            if 5683 in struct.unpack("!HH", f[l4:l4 + 4].ljust(4, b"\0")):
+                tcp += 1
+    return "tcp5683:%d broadcast:%d" % (tcp, bcast)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--timeout", type=float, default=3)
@@ -173,6 +201,9 @@ def main():
     p = sub.add_parser("dns")
     p.add_argument("server")
     p.add_argument("name")
+    p = sub.add_parser("sniff")
+    p.add_argument("iface")
+    p.add_argument("mac")
     p = sub.add_parser("dhcp")
     p.add_argument("iface")
     p.add_argument("--mac", default="de:ad:c0:de:ca:fe")

@@ -19,6 +19,7 @@
 #include "findings.h"
 #include "state.h"
 #include "tracker.h"
+#include "vantage.h"
 
 #define T0	1700000000000LL
 #define SUBJ	"core:08:00:28:c0:de:01"
@@ -28,6 +29,9 @@ static const uint8_t ODD[6] = { 0x02, 0x5a, 0x00, 0x00, 0x00, 0x07 };
 static const uint8_t ROUTER[6] = { 0x02, 0xcd, 0x1a, 0xb0, 0x00, 0x01 };
 static const uint8_t LAPTOP[6] = { 0x02, 0xcd, 0x1a, 0xb0, 0x00, 0x50 };
 static const uint8_t BCAST[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const uint8_t PI[6] = { 0x02, 0xcd, 0x1a, 0xb0, 0x00, 0x31 };
+static const char *PI_IP = "198.18.1.31";
+static const uint8_t *dns_peer;	/* the DNS server's MAC; ROUTER */
 static const char *CORE_IP = "198.18.1.123";
 static const char *CLOUD_IP = "198.18.100.10";
 static const char *DNS_IP = "198.18.1.1";
@@ -247,6 +251,7 @@ setup(void **state)
 	tc.inettest_port = 53;
 	cd_findings_init(&e->fs, NULL, NULL);
 	e->t = cd_tracker_new(&e->fs, &e->st, &tc);
+	dns_peer = ROUTER;
 	*state = e;
 	return 0;
 }
@@ -500,13 +505,19 @@ test_identified_by_session(void **state)
 
 /* --- the LAN: DHCP, DNS, addresses --------------------------------------- */
 
+/* Options 50 (requested address) and 3 (router), when not NULL. */
+struct dhcp_opt {
+	const char	*req, *router;
+};
+
 static void
-dhcp(struct env *e, int64_t t, const uint8_t *mac, int op, int type,
-    const char *yiaddr, const char *mask)
+dhcp_ex(struct env *e, int64_t t, const uint8_t *mac, int op, int type,
+    const char *yiaddr, const char *mask, struct dhcp_opt o)
 {
 	struct frame	 f;
 	uint8_t		*b;
-	size_t		 n = 240 + 3 + (mask ? 6 : 0) + 1;
+	size_t		 n = 240 + 3 + (mask ? 6 : 0) + (o.req ? 6 : 0) +
+			    (o.router ? 6 : 0) + 1;
 
 	b = udp_frame(&f, op == 1 ? mac : ROUTER, BCAST,
 	    op == 1 ? "0.0.0.0" : DNS_IP, "255.255.255.255", op == 1 ? 68 : 67,
@@ -529,8 +540,25 @@ dhcp(struct env *e, int64_t t, const uint8_t *mac, int op, int type,
 		put32(b, ip4(mask));
 		b += 4;
 	}
+	for (int i = 0; i < 2; i++) {
+		const char *a = i == 0 ? o.req : o.router;
+
+		if (a == NULL)
+			continue;
+		*b++ = i == 0 ? 50 : 3;
+		*b++ = 4;
+		put32(b, ip4(a));
+		b += 4;
+	}
 	*b = 255;
 	feed(e, t, &f);
+}
+
+static void
+dhcp(struct env *e, int64_t t, const uint8_t *mac, int op, int type,
+    const char *yiaddr, const char *mask)
+{
+	dhcp_ex(e, t, mac, op, type, yiaddr, mask, (struct dhcp_opt){ 0 });
 }
 
 static void
@@ -543,6 +571,7 @@ test_dhcp_no_offer(void **state)
 	assert_string_equal(device(e, "08:00:28:c0:de:01")->state, "dhcp");
 	cd_tracker_tick(e->t, T0 + CD_TRACKER_DHCP_TIMEOUT_MS - 1);
 	assert_false(active(e, "core.no_lease"));
+	/* DISCOVERs alone, no (broadcast) REQUEST: no offer, seen from anywhere. */
 	cd_tracker_tick(e->t, T0 + CD_TRACKER_DHCP_TIMEOUT_MS);
 	assert_true(active(e, "core.no_lease"));
 	assert_detail(e, "core.no_lease", "3 DISCOVERs, 0 REQUESTs over 8 s: "
@@ -614,9 +643,9 @@ dns(struct env *e, int64_t t, const char *server, uint16_t id, bool answer,
 	size_t		 n = 12 + sizeof(qname) + 4 + (answer && !rcode ? 16 : 0);
 
 	if (answer)
-		b = udp_frame(&f, ROUTER, CORE, server, CORE_IP, 53, 33333, n);
+		b = udp_frame(&f, dns_peer, CORE, server, CORE_IP, 53, 33333, n);
 	else
-		b = udp_frame(&f, CORE, ROUTER, CORE_IP, server, 33333, 53, n);
+		b = udp_frame(&f, CORE, dns_peer, CORE_IP, server, 33333, 53, n);
 	put16(b, id);
 	put16(b + 2, answer ? 0x8180 | rcode : 0x0100);
 	put16(b + 4, 1);
@@ -674,22 +703,29 @@ test_bad_dns_server(void **state)
 	assert_false(active(e, "core.bad_dns_server"));
 }
 
+/* The announcement of device ID 101112131415161718191a1b. */
 static void
-test_presence(void **state)
+presence(struct env *e, int64_t t, const uint8_t *mac, const char *ip)
 {
 	static const uint8_t head[] = { 0x50, 0x02, 0x00, 0x00, 0xb1, 0x68,
 	    0xff };
-	struct env		*e = *state;
+	const uint8_t		 mc[6] = { 0x01, 0x00, 0x5e, 0x00, 0x01, 0xbb };
 	struct frame		 f;
 	uint8_t			*b;
-	const uint8_t		 mc[6] = { 0x01, 0x00, 0x5e, 0x00, 0x01, 0xbb };
 
-	b = udp_frame(&f, ODD, mc, "198.18.1.160", "224.0.1.187", 5683, 5683,
-	    19);
+	b = udp_frame(&f, mac, mc, ip, "224.0.1.187", 5683, 5683, 19);
 	memcpy(b, head, sizeof(head));
 	for (int i = 0; i < 12; i++)
 		b[7 + i] = (uint8_t)(0x10 + i);
-	feed(e, T0, &f);
+	feed(e, t, &f);
+}
+
+static void
+test_presence(void **state)
+{
+	struct env *e = *state;
+
+	presence(e, T0, ODD, "198.18.1.160");
 	assert_non_null(device(e, "02:5a:00:00:00:07"));
 	assert_string_equal(device(e, "02:5a:00:00:00:07")->identified_by,
 	    "presence");
@@ -750,6 +786,257 @@ test_clock_never_goes_back(void **state)
 	assert_true(active(e, "core.cloud_blocked"));
 }
 
+/* --- vantage: this host, who is a Core, what the capture can see --------- */
+
+static void
+set_host(struct env *e, const uint8_t *mac, const char *ip, bool forwarding)
+{
+	struct cd_tracker_host h;
+
+	memset(&h, 0, sizeof(h));
+	h.forwarding = forwarding;
+	memcpy(h.macs[0], mac, 6);
+	h.nmacs = 1;
+	h.addrs[0].af = AF_INET;
+	put32(h.addrs[0].ip, ip4(ip));
+	h.naddrs = 1;
+	cd_tracker_set_host(e->t, &h);
+}
+
+static void
+arp(struct env *e, int64_t t, const uint8_t *mac, const char *spa,
+    const char *tpa)
+{
+	struct frame	 f;
+	uint8_t		*a = f.b + 14;
+
+	memset(f.b, 0, sizeof(f.b));
+	memcpy(f.b, BCAST, 6);
+	memcpy(f.b + 6, mac, 6);
+	put16(f.b + 12, 0x0806);
+	put16(a, 1);
+	put16(a + 2, 0x0800);
+	a[4] = 6;
+	a[5] = 4;
+	put16(a + 6, 1);
+	memcpy(a + 8, mac, 6);
+	put32(a + 14, ip4(spa));
+	put32(a + 24, ip4(tpa));
+	f.len = 14 + 28;
+	feed(e, t, &f);
+}
+
+static void
+test_self_never_core(void **state)
+{
+	static const uint8_t ti_host[6] = { 0x08, 0x00, 0x28, 0x11, 0x22,
+	    0x33 };
+	struct env	*e = *state;
+	struct conn	 p = conn(e, PI, 40001);
+	struct frame	 f;
+
+	/* Before its interfaces are known, its own session looks like one. */
+	p.ip = PI_IP;
+	open_conn(&p, T0);
+	handshake(&p, T0 + 100, 2);
+	assert_non_null(device(e, "02:cd:1a:b0:00:31"));
+	set_host(e, PI, PI_IP, false);
+	assert_null(device(e, "02:cd:1a:b0:00:31"));
+	assert_false(cd_finding_find(&e->fs, "core.seen",
+	    "core:02:cd:1a:b0:00:31")->active);
+	/* Its probe's whole handshake: still not a Core. */
+	p.sport = 40002;
+	open_conn(&p, T0 + 1000);
+	handshake(&p, T0 + 1100, 4);
+	assert_null(device(e, "02:cd:1a:b0:00:31"));
+	/* A host whose own MAC has a Core's vendor prefix is this host. */
+	set_host(e, ti_host, "198.18.1.32", false);
+	p = conn(e, ti_host, 40003);
+	p.ip = "198.18.1.32";
+	open_conn(&p, T0 + 2000);
+	handshake(&p, T0 + 2100, 4);
+	dhcp(e, T0 + 3000, ti_host, 1, CD_DHCPDISCOVER, NULL, NULL);
+	arp(e, T0 + 3100, ti_host, "198.18.1.32", "198.18.1.1");
+	udp_frame(&f, ti_host, BCAST, "198.18.1.32", "198.18.1.255", 68, 9, 4);
+	feed(e, T0 + 3200, &f);
+	assert_null(e->st.devices);
+	assert_int_equal(cd_findings_exit_code(&e->fs), 0);
+}
+
+static void
+test_nonce_reader_not_core(void **state)
+{
+	struct env	*e = *state;
+	struct conn	 c = conn(e, ODD, 40001);
+
+	c.ip = "198.18.1.160";
+	/* Reads the nonce and leaves, as a handshake probe does. */
+	open_conn(&c, T0);
+	to_core(&c, T0 + 100, PA, 40);
+	from_core(&c, T0 + 200, FA, 0);
+	assert_null(e->st.devices);
+	/* Reads it and stays silent. */
+	c.sport = 40002;
+	open_conn(&c, T0 + 1000);
+	to_core(&c, T0 + 1100, PA, 40);
+	cd_tracker_tick(e->t, T0 + 60000);
+	assert_null(e->st.devices);
+	/* Answers it with 256 bytes, in two segments: a Core. */
+	c = conn(e, ODD, 40003);
+	c.ip = "198.18.1.160";
+	open_conn(&c, T0 + 70000);
+	to_core(&c, T0 + 70100, PA, 40);
+	from_core(&c, T0 + 70200, PA, 200);
+	assert_null(e->st.devices);
+	from_core(&c, T0 + 70300, PA, 56);
+	assert_non_null(device(e, "02:5a:00:00:00:07"));
+	assert_string_equal(device(e, "02:5a:00:00:00:07")->identified_by,
+	    "cloud_session");
+	to_core(&c, T0 + 70400, PA, 384);
+	from_core(&c, T0 + 70500, PA, 18);
+	to_core(&c, T0 + 70600, PA, 18);
+	assert_string_equal(device(e, "02:5a:00:00:00:07")->state, "online");
+}
+
+static void
+test_lan_host_lease(void **state)
+{
+	struct env		*e = *state;
+	struct dhcp_opt		 ask = { CORE_IP, NULL };
+	struct cd_device	*d;
+
+	set_host(e, PI, PI_IP, false);
+	/* A broadcast answer says nothing of where the Core's unicast goes. */
+	dhcp(e, T0 - 5000, CORE, 2, CD_DHCPOFFER, CORE_IP, "255.255.255.0");
+	assert_string_equal(device(e, "08:00:28:c0:de:01")->visibility,
+	    "broadcast_only");
+	/* A REQUEST from scratch; its unicast ACK never reaches a LAN host. */
+	dhcp_ex(e, T0, CORE, 1, CD_DHCPREQUEST, NULL, NULL, ask);
+	cd_tracker_tick(e->t, T0 + 60000);
+	assert_false(active(e, "core.no_lease"));
+	d = device(e, "08:00:28:c0:de:01");
+	assert_string_equal(d->state, "dhcp");
+	assert_string_equal(d->visibility, "broadcast_only");
+	/* Its ARP from the address asked for: it got that lease. */
+	arp(e, T0 + 61000, CORE, CORE_IP, "198.18.1.1");
+	assert_string_equal(d->state, "dns");
+	assert_string_equal(d->ip, CORE_IP);
+	/* Asking again and again after the timeout: no lease. */
+	dhcp_ex(e, T0 + 200000, CORE, 1, CD_DHCPREQUEST, NULL, NULL, ask);
+	dhcp_ex(e, T0 + 205000, CORE, 1, CD_DHCPDISCOVER, NULL, NULL, ask);
+	assert_false(active(e, "core.no_lease"));
+	dhcp_ex(e, T0 + 212000, CORE, 1, CD_DHCPDISCOVER, NULL, NULL, ask);
+	assert_true(active(e, "core.no_lease"));
+	/* Its presence from the address: leased, and online. */
+	presence(e, T0 + 213000, CORE, CORE_IP);
+	assert_false(active(e, "core.no_lease"));
+	assert_string_equal(d->state, "online");
+	assert_string_equal(d->visibility, "broadcast_only");
+	assert_int_equal(cd_findings_exit_code(&e->fs), 0);
+}
+
+static void
+test_presence_clears(void **state)
+{
+	struct env	*e = *state;
+	struct conn	 c = conn(e, CORE, 40001);
+
+	from_core(&c, T0, CD_TCP_SYN, 0);
+	cd_tracker_tick(e->t, T0 + 10000);
+	assert_true(active(e, "core.cloud_blocked"));
+	dns(e, T0 + 11000, DNS_IP, 1, false, 0);
+	dns(e, T0 + 11050, DNS_IP, 1, true, CD_DNS_NXDOMAIN);
+	assert_true(active(e, "core.dns_failed"));
+	assert_string_equal(device(e, "08:00:28:c0:de:01")->visibility,
+	    "on_path");
+	/* The handshake finished, whatever this capture saw of it. */
+	presence(e, T0 + 20000, CORE, CORE_IP);
+	assert_false(active(e, "core.cloud_blocked"));
+	assert_false(active(e, "core.dns_failed"));
+	assert_string_equal(device(e, "08:00:28:c0:de:01")->state, "online");
+	assert_string_equal(device(e, "08:00:28:c0:de:01")->identified_by,
+	    "presence");
+	assert_int_equal(cd_findings_exit_code(&e->fs), 0);
+}
+
+static void
+test_on_path_evidence(void **state)
+{
+	struct env		*e = *state;
+	struct dhcp_opt		 gw = { NULL, "198.18.1.1" };
+	struct dhcp_opt		 ask = { CORE_IP, NULL };
+	struct conn		 c = conn(e, CORE, 40001);
+
+	/* This host forwards and the Core's DHCP names it the gateway. */
+	set_host(e, ROUTER, "198.18.1.1", true);
+	dhcp(e, T0, CORE, 1, CD_DHCPDISCOVER, NULL, NULL);
+	assert_string_equal(device(e, "08:00:28:c0:de:01")->visibility,
+	    "broadcast_only");
+	dhcp_ex(e, T0 + 10, CORE, 2, CD_DHCPOFFER, CORE_IP, "255.255.255.0",
+	    gw);
+	assert_string_equal(device(e, "08:00:28:c0:de:01")->visibility,
+	    "on_path");
+
+	/* A forwarding host the Core's frames come to, for elsewhere. */
+	teardown(state);
+	setup(state);
+	e = *state;
+	c.e = e;
+	set_host(e, ROUTER, "198.18.1.1", true);
+	from_core(&c, T0, CD_TCP_SYN, 0);
+	assert_string_equal(device(e, "08:00:28:c0:de:01")->visibility,
+	    "on_path");
+	/* On its path an ACK would have been seen: judged at the timeout. */
+	dhcp_ex(e, T0 + 100000, CORE, 1, CD_DHCPREQUEST, NULL, NULL, ask);
+	cd_tracker_tick(e->t, T0 + 100000 + CD_TRACKER_DHCP_TIMEOUT_MS);
+	assert_true(active(e, "core.no_lease"));
+	assert_detail(e, "core.no_lease", "0 DISCOVERs, 1 REQUESTs");
+}
+
+static void
+test_dns_server_here(void **state)
+{
+	struct env *e = *state;
+
+	/* A LAN host that is the Cores' DNS server sees the answers. */
+	set_host(e, PI, PI_IP, false);
+	dns_peer = PI;
+	dns(e, T0, PI_IP, 1, false, 0);
+	cd_tracker_tick(e->t, T0 + 10000);
+	assert_true(active(e, "core.dns_failed"));
+	assert_string_equal(device(e, "08:00:28:c0:de:01")->visibility,
+	    "broadcast_only");
+}
+
+static void
+test_host_vantage(void **state)
+{
+	struct cd_host_view	hv;
+	char			buf[384];
+
+	(void)state;
+	memset(&hv, 0, sizeof(hv));
+	snprintf(hv.lan_if, sizeof(hv.lan_if), "br-lan");
+	snprintf(hv.route_if, sizeof(hv.route_if), "wan");
+	hv.self.forwarding = true;
+	assert_int_equal(cd_host_vantage(&hv), CD_VANTAGE_ROUTER);
+	/* A Pi: its default route is on the LAN, and it does not forward. */
+	snprintf(hv.lan_if, sizeof(hv.lan_if), "eth0");
+	snprintf(hv.route_if, sizeof(hv.route_if), "eth0");
+	hv.self.forwarding = false;
+	assert_int_equal(cd_host_vantage(&hv), CD_VANTAGE_LAN_HOST);
+	/* Forwarding (Docker does) does not make it the LAN's router. */
+	hv.self.forwarding = true;
+	assert_int_equal(cd_host_vantage(&hv), CD_VANTAGE_LAN_HOST);
+	hv.ap = true;
+	assert_int_equal(cd_host_vantage(&hv), CD_VANTAGE_AP);
+	assert_string_equal(cd_vantage_name(CD_VANTAGE_AP), "access_point");
+	cd_vantage_explain(CD_VANTAGE_LAN_HOST, "eth0", buf, sizeof(buf));
+	assert_non_null(strstr(buf, "test its forwarding rules"));
+	cd_vantage_explain(CD_VANTAGE_ROUTER, "br-lan", buf, sizeof(buf));
+	assert_non_null(strstr(buf, "not its forwarding rules"));
+}
+
 int
 main(void)
 {
@@ -774,6 +1061,13 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_idle_expiry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_core_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clock_never_goes_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_self_never_core, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nonce_reader_not_core, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lan_host_lease, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_presence_clears, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_on_path_evidence, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dns_server_here, setup, teardown),
+		cmocka_unit_test(test_host_vantage),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -82,6 +82,8 @@ def check_station(doc, code):
         return "the Core's signal_dbm is %r" % d["signal_dbm"]
     if d["identified_by"] != "oui":
         return "the Core is identified_by %r" % d["identified_by"]
+    if doc.get("vantage") != "access_point":
+        return "vantage %r, not access_point (hostapd serves wlan0)" % doc.get("vantage")
     probe = [p for p in doc["probes"] if p["name"] == "wifi"]
     if not probe or probe[0]["result"] != "ok":
         return "wifi probe: %s" % probe
