@@ -11,13 +11,20 @@
 static int	log_fg = 1;		/* copy to stderr */
 static int	log_syslog;		/* openlog done */
 static int	log_verbosity;
+/*
+ * openlog(3) keeps the pointer it is given (glibc does not copy it), and
+ * the configuration that owns the ident is freed by every reload: the
+ * ident must live as long as the process.
+ */
+static char	log_ident[64];
 
 void
 log_init(const char *ident, int facility, int foreground, int verbose)
 {
 	if (log_syslog)
 		closelog();
-	openlog(ident, LOG_PID | LOG_NDELAY, facility);
+	snprintf(log_ident, sizeof(log_ident), "%s", ident);
+	openlog(log_ident, LOG_PID | LOG_NDELAY, facility);
 	log_syslog = 1;
 	log_fg = foreground;
 	log_verbosity = verbose;
