@@ -24,7 +24,11 @@ struct cd_daemon {
 	bool			 signals_on;
 	char			 host[256];
 	int			 exit_code;
+	uint64_t		 probe_asked_ms; /* uv_now of the last `probe` run */
 };
+
+/* `probe` from the status socket starts at most one run per this. */
+#define CD_PROBE_ASK_GAP_MS	10000
 
 /* Set up the parts every mode shares; takes ownership of cfg. */
 void	cd_daemon_init(struct cd_daemon *d, uv_loop_t *loop,
