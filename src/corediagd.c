@@ -140,8 +140,9 @@ give_socket(struct cd_daemon *d, char *err, size_t errlen)
 static int
 run_daemon(struct cd_daemon *d, const struct options *o)
 {
-	char	err[512];
-	bool	detach = !o->foreground && !cd_sd_notify_wanted();
+	char		 err[512];
+	bool		 detach = !o->foreground && !cd_sd_notify_wanted();
+	uv_timer_t	*watchdog;
 
 	log_init(d->cfg->syslog.ident, d->cfg->syslog.facility,
 	    o->foreground, o->verbose);
@@ -161,7 +162,9 @@ run_daemon(struct cd_daemon *d, const struct options *o)
 	log_notice("corediagd %s started: status socket %s", PACKAGE_VERSION,
 	    d->cfg->status.socket);
 	cd_sd_notify("READY=1");
+	watchdog = cd_sd_watchdog_start(d->loop);
 	uv_run(d->loop, UV_RUN_DEFAULT);
+	cd_sd_watchdog_stop(watchdog);
 	log_notice("corediagd stopped");
 	return 0;
 }
