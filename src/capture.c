@@ -13,6 +13,27 @@
 #include "capture.h"
 #include "log.h"
 
+/*
+ * A file's clock says anything: a pcapng interface counting whole seconds
+ * reaches 2^64 s, past what milliseconds in an int64_t hold.  Clamped to
+ * the epoch .. the end of year 9999.
+ */
+int64_t
+cd_capture_ts_ms(const struct pcap_pkthdr *h)
+{
+	const int64_t	max_sec = 253402300799LL;
+	int64_t		sec = (int64_t)h->ts.tv_sec;
+	int64_t		usec = (int64_t)h->ts.tv_usec;
+
+	if (sec < 0)
+		return 0;
+	if (sec > max_sec)
+		return max_sec * 1000 + 999;
+	if (usec < 0 || usec > 999999)
+		usec = usec < 0 ? 0 : 999999;
+	return sec * 1000 + usec / 1000;
+}
+
 void
 cd_capture_packet(struct cd_capture *cap, const struct pcap_pkthdr *h,
     const u_char *data)
@@ -21,7 +42,7 @@ cd_capture_packet(struct cd_capture *cap, const struct pcap_pkthdr *h,
 	int		rc;
 
 	cap->packets++;
-	pkt.ts_ms = (int64_t)h->ts.tv_sec * 1000 + h->ts.tv_usec / 1000;
+	pkt.ts_ms = cd_capture_ts_ms(h);
 	if (cap->packets == 1 || pkt.ts_ms < cap->first_ms)
 		cap->first_ms = pkt.ts_ms;
 	if (pkt.ts_ms > cap->last_ms || cap->packets == 1)

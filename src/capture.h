@@ -24,6 +24,8 @@ struct cd_capture {
 	bool			 filter_set;
 };
 
+/* A record's time in ms since the epoch, clamped to 1970..9999. */
+int64_t	cd_capture_ts_ms(const struct pcap_pkthdr *h);
 /* Decode one record and hand it to the tracker; counts it. */
 void	cd_capture_packet(struct cd_capture *cap, const struct pcap_pkthdr *h,
 	    const u_char *data);

@@ -693,13 +693,19 @@ buf_grow(struct ld *ld, size_t *cap)
 static int
 read_file(struct ld *ld)
 {
-	size_t	 cap = 4096;
-	ssize_t	 nr;
-	int	 fd, r;
+	struct stat	 st;
+	size_t		 cap = 4096;
+	ssize_t		 nr;
+	int		 fd, r;
 
-	if ((fd = open(ld->path, O_RDONLY | O_CLOEXEC)) == -1) {
+	/* O_NONBLOCK: a FIFO must not hang the start or a reload. */
+	if ((fd = open(ld->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
 		r = -errno;
 		return ld_err(ld, r, NULL, "cannot open: %s", strerror(-r));
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return ld_err(ld, -EINVAL, NULL, "not a regular file");
 	}
 	if ((ld->buf = malloc(cap)) == NULL) {
 		r = ld_err(ld, -ENOMEM, NULL, "out of memory");
