@@ -19,6 +19,7 @@ struct cd_device {
 	int64_t		 last_seen;
 	const char	*state;		/* "dhcp", "dns", ... "offline" */
 	int32_t		 signal_dbm;	/* CD_DEVICE_NO_SIGNAL when unknown */
+	bool		 wifi_only;	/* added from a station list */
 	struct cd_device *next;
 };
 

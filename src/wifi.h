@@ -53,6 +53,8 @@ enum cd_wifi_sec {
 #define CD_WIFI_NO_SIGNAL	INT32_MIN
 #define CD_WIFI_SSID_MAX	32	/* what 802.11 allows */
 #define CD_WIFI_SSID_BUF	64	/* configuration may say more */
+#define CD_WIFI_MAX_DEVICES	64	/* Cores known from station lists alone */
+#define CD_WIFI_DEVICE_AGE_MS	(60 * 60 * 1000LL) /* gone that long: forgotten */
 
 /* ---- the kernel's view ---------------------------------------------- */
 
