@@ -147,8 +147,9 @@ drop_unprivileged(uint64_t keep, char *err, size_t errlen)
 	uint64_t	eff, prm, inh;
 	int		rc;
 
+	/* capset is outside the unit's system call filter: only if needed. */
 	if ((rc = caps_get(&eff, &prm, &inh)) < 0 ||
-	    (rc = caps_set(prm & keep)) < 0 ||
+	    ((eff | prm | inh) & ~keep ? (rc = caps_set(prm & keep)) : 0) < 0 ||
 	    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 ||
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		snprintf(err, errlen, "cannot shed capabilities: %s",

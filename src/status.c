@@ -600,8 +600,9 @@ static int
 apply_mode(struct cd_status *s, mode_t mode, const char *group, char *err,
     size_t errlen)
 {
-	gid_t	gid;
-	int	rc;
+	struct stat	st;
+	gid_t		gid;
+	int		rc;
 
 	if ((rc = group_gid(s->path, group, &gid, err, errlen)) < 0)
 		return rc;
@@ -609,6 +610,12 @@ apply_mode(struct cd_status *s, mode_t mode, const char *group, char *err,
 		snprintf(err, errlen, "%s: chmod %04o: %s", s->path,
 		    (unsigned)mode, strerror(errno));
 		return -errno;
+	}
+	/* chown is outside the unit's system call filter: only if needed. */
+	if (fstatat(AT_FDCWD, s->path, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    st.st_gid == gid) {
+		s->gid = gid;
+		return 0;
 	}
 	if (fchownat(AT_FDCWD, s->path, (uid_t)-1, gid,
 	    AT_SYMLINK_NOFOLLOW) < 0) {
