@@ -278,12 +278,18 @@ alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *b)
 	*b = uv_buf_init(c->buf + c->len, (unsigned)(sizeof(c->buf) - c->len));
 }
 
-static void
-client_line(struct cd_status_client *c, char *line)
+const char *
+cd_status_parse_line(char *buf, size_t len, char **cmd, char **cmdarg)
 {
-	char	*arg, *end;
+	char	*nl, *line, *arg, *end;
 
-	end = line + strlen(line);
+	if ((nl = memchr(buf, '\n', len)) == NULL)
+		return len > CD_STATUS_MAX_LINE ? "command line too long" : NULL;
+	*nl = '\0';
+	if (memchr(buf, '\0', (size_t)(nl - buf)) != NULL)
+		return "command line holds a NUL byte";
+	line = buf;
+	end = nl;
 	while (end > line && (end[-1] == '\r' || end[-1] == ' ' ||
 	    end[-1] == '\t'))
 		*--end = '\0';
@@ -294,6 +300,14 @@ client_line(struct cd_status_client *c, char *line)
 		*arg++ = '\0';
 		arg += strspn(arg, " \t");
 	}
+	*cmd = line;
+	*cmdarg = arg;
+	return "";
+}
+
+static void
+client_line(struct cd_status_client *c, char *line, char *arg)
+{
 	uv_timer_stop(&c->timer);
 	uv_read_stop((uv_stream_t *)&c->pipe);
 	c->state = CLIENT_PENDING;
@@ -309,7 +323,8 @@ static void
 read_cb(uv_stream_t *stream, ssize_t nread, const uv_buf_t *b)
 {
 	struct cd_status_client	*c = stream->data;
-	char			*nl;
+	const char		*why;
+	char			*cmd, *arg;
 
 	(void)b;
 	if (nread < 0) {
@@ -319,16 +334,15 @@ read_cb(uv_stream_t *stream, ssize_t nread, const uv_buf_t *b)
 	if (c->state != CLIENT_READING || nread == 0)
 		return;
 	c->len += (size_t)nread;
-	if ((nl = memchr(c->buf, '\n', c->len)) != NULL) {
-		*nl = '\0';
-		if (memchr(c->buf, '\0', (size_t)(nl - c->buf)) != NULL) {
-			cd_status_reply_error(c, "command line holds a NUL byte");
-			return;
-		}
-		client_line(c, c->buf);
-	} else if (c->len > CD_STATUS_MAX_LINE)
+	if ((why = cd_status_parse_line(c->buf, c->len, &cmd, &arg)) == NULL)
+		return;			/* not a whole line yet */
+	if (why[0] == '\0')
+		client_line(c, cmd, arg);
+	else if (strcmp(why, "command line too long") == 0)
 		cd_status_reply_error(c, "command line too long (at most %d bytes)",
 		    CD_STATUS_MAX_LINE);
+	else
+		cd_status_reply_error(c, "%s", why);
 }
 
 void

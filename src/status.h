@@ -67,6 +67,13 @@ void	cd_status_reply_error(struct cd_status_client *c, const char *fmt, ...)
 /* Make c a watcher: it gets every cd_status_broadcast() line until it closes. */
 void	cd_status_watch(struct cd_status_client *c);
 void	cd_status_broadcast(struct cd_status *s, const char *line);
+/*
+ * The command line in buf[0..len): NULL while no newline came (and len is
+ * within CD_STATUS_MAX_LINE), "" with *cmd and *cmdarg pointing into buf
+ * (blanks trimmed), or the reason it is refused.  Pure: fuzzed.
+ */
+const char *cd_status_parse_line(char *buf, size_t len, char **cmd,
+	    char **cmdarg);
 /* A short name for logs: "client 7". */
 const char *cd_status_client_name(const struct cd_status_client *c);
 

@@ -102,6 +102,9 @@ struct cd_wifi_if *cd_wifi_kernel_add(struct cd_wifi_kernel *k,
 struct cd_wifi_sta *cd_wifi_if_add_sta(struct cd_wifi_if *i,
 	    const uint8_t mac[6]);
 void	cd_wifi_kernel_free(struct cd_wifi_kernel *k);
+/* An nl80211 answer's attributes into k (interface, or station); fuzzed. */
+int	cd_wifi_nl_parse(struct cd_wifi_kernel *k, bool station,
+	    const void *attrs, size_t len);
 
 /* ---- the configuration's view ---------------------------------------- */
 
