@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "capture.h"
 #include "log.h"
@@ -88,6 +89,15 @@ set_filter(struct cd_capture *cap, const char *text)
 	return 0;
 }
 
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int
 cd_capture_refresh_filter(struct cd_capture *cap,
     const struct cd_tracker_conf *tc)
@@ -96,7 +106,18 @@ cd_capture_refresh_filter(struct cd_capture *cap,
 	size_t			 n;
 	char			*text;
 	int			 rc;
+	int64_t			 now = mono_ms();
 
+	/*
+	 * ARP from made-up Cores with changing addresses would recompile
+	 * the filter after every read: once per CD_CAPTURE_FILTER_MIN_MS,
+	 * the caller's next tick catches up.
+	 */
+	if (cap->filter_set && cap->filter_refreshes > 0 &&
+	    now - cap->filter_ms < CD_CAPTURE_FILTER_MIN_MS)
+		return -EAGAIN;
+	cap->filter_ms = now;
+	cap->filter_refreshes++;
 	cap->filter_gen = cd_tracker_generation(cap->trk);
 	n = cd_tracker_cores(cap->trk, cores, CD_TRACKER_MAX_CORES);
 	text = cd_capture_filter(tc, cap->dlt, cores, n);
