@@ -609,7 +609,7 @@ offset_mark(const struct ld *ld, size_t off)
 	yaml_mark_t	m = { off, 0, 0 };
 	size_t		i;
 
-	for (i = 0; i < off && i < ld->len; i++) {
+	for (i = 0; ld->buf != NULL && i < off && i < ld->len; i++) {
 		if (ld->buf[i] == '\n') {
 			m.line++;
 			m.column = 0;

@@ -47,6 +47,8 @@ caps_get(uint64_t *eff, uint64_t *prm, uint64_t *inh)
 		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
 	struct __user_cap_data_struct	data[2];
 
+	memset(data, 0, sizeof(data));
+	*eff = *prm = *inh = 0;
 	if (syscall(SYS_capget, &hdr, data) < 0)
 		return -errno;
 	*eff = data[0].effective | (uint64_t)data[1].effective << 32;
@@ -165,10 +167,11 @@ become(const char *user, uid_t uid, gid_t gid, uint64_t keep, char *err,
 {
 	int rc;
 
-	if (setgroups(1, &gid) < 0 || (rc = bounding_drop(keep)) < 0 ||
+	/* bounding_drop and caps_set leave errno set when they fail. */
+	if (setgroups(1, &gid) < 0 || bounding_drop(keep) < 0 ||
 	    prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 ||
 	    setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0 ||
-	    (rc = caps_set(keep)) < 0 ||
+	    caps_set(keep) < 0 ||
 	    prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0 ||
 	    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 ||
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
