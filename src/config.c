@@ -703,8 +703,16 @@ read_file(struct ld *ld)
 		r = -errno;
 		return ld_err(ld, r, NULL, "cannot open: %s", strerror(-r));
 	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) == -1) {
+		r = -errno;
 		close(fd);
+		return ld_err(ld, r, NULL, "cannot read: %s", strerror(-r));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		if (S_ISDIR(st.st_mode))
+			return ld_err(ld, -EISDIR, NULL, "not a regular file: "
+			    "%s", strerror(EISDIR));
 		return ld_err(ld, -EINVAL, NULL, "not a regular file");
 	}
 	if ((ld->buf = malloc(cap)) == NULL) {

@@ -34,6 +34,7 @@ struct cd_status_client {
 	enum client_state	 state;
 	int			 open_handles;
 	bool			 counted;	/* within max_clients */
+	bool			 linger;	/* refused, waits for its line */
 	uid_t			 uid;		/* SO_PEERCRED */
 	gid_t			 gid;
 	size_t			 queued;	/* bytes written, not yet sent */
@@ -56,6 +57,7 @@ struct cd_status {
 	size_t			 queued;	/* over every client */
 	uint64_t		 refused_log_ms;	/* last refusal logged */
 	unsigned		 refused_quiet;	/* not logged since */
+	unsigned		 lingering;	/* refused clients kept open */
 	unsigned		 next_id;
 };
 
@@ -109,6 +111,8 @@ client_unlink(struct cd_status_client *c)
 		c->next->prev = c->prev;
 	if (c->counted)
 		s->nclients--;
+	if (c->linger)
+		s->lingering--;
 	/* Its queued writes are cancelled by the close: free the budget now. */
 	s->queued -= c->queued;
 	/*
@@ -147,7 +151,7 @@ write_done(uv_write_t *req, int status)
 	free(w);
 	if (c->srv == NULL)
 		return;
-	if (status < 0 || c->state == CLIENT_REPLYING)
+	if (status < 0 || (c->state == CLIENT_REPLYING && !c->linger))
 		client_close(c);
 }
 
@@ -437,7 +441,20 @@ refuse(struct cd_status *s, struct cd_status_client *c, const char *why)
 		s->refused_quiet = 0;
 	} else
 		s->refused_quiet++;
+	/*
+	 * Closed with its command line unread, the connection would be reset
+	 * before the client reads why: a few refused clients stay open,
+	 * reading, until they close or CD_STATUS_LINGER_MS pass.
+	 */
+	if (s->lingering < CD_STATUS_MAX_LINGER) {
+		c->linger = true;
+		s->lingering++;
+	}
 	cd_status_reply_error(c, "%s", why);
+	if (!c->linger || c->srv == NULL)
+		return;
+	uv_read_start((uv_stream_t *)&c->pipe, alloc_cb, read_cb);
+	uv_timer_start(&c->timer, idle_timeout, CD_STATUS_LINGER_MS, 0);
 }
 
 static void

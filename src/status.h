@@ -16,6 +16,8 @@
 #define CD_STATUS_QUEUE_BUDGET	(4 * 1024 * 1024) /* over all clients */
 #define CD_STATUS_MAX_PER_UID	64		/* connections of one uid */
 #define CD_STATUS_REFUSAL_LOG_MS 10000		/* one refusal line per */
+#define CD_STATUS_MAX_LINGER	64		/* refused, still open */
+#define CD_STATUS_LINGER_MS	1000
 
 struct cd_status;
 struct cd_status_client;
