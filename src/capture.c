@@ -9,9 +9,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "capture.h"
 #include "log.h"
+
+/*
+ * A file's clock says anything: a pcapng interface counting whole seconds
+ * reaches 2^64 s, past what milliseconds in an int64_t hold.  Clamped to
+ * the epoch .. the end of year 9999.
+ */
+int64_t
+cd_capture_ts_ms(const struct pcap_pkthdr *h)
+{
+	const int64_t	max_sec = 253402300799LL;
+	int64_t		sec = (int64_t)h->ts.tv_sec;
+	int64_t		usec = (int64_t)h->ts.tv_usec;
+
+	if (sec < 0)
+		return 0;
+	if (sec > max_sec)
+		return max_sec * 1000 + 999;
+	if (usec < 0 || usec > 999999)
+		usec = usec < 0 ? 0 : 999999;
+	return sec * 1000 + usec / 1000;
+}
 
 void
 cd_capture_packet(struct cd_capture *cap, const struct pcap_pkthdr *h,
@@ -21,7 +43,7 @@ cd_capture_packet(struct cd_capture *cap, const struct pcap_pkthdr *h,
 	int		rc;
 
 	cap->packets++;
-	pkt.ts_ms = (int64_t)h->ts.tv_sec * 1000 + h->ts.tv_usec / 1000;
+	pkt.ts_ms = cd_capture_ts_ms(h);
 	if (cap->packets == 1 || pkt.ts_ms < cap->first_ms)
 		cap->first_ms = pkt.ts_ms;
 	if (pkt.ts_ms > cap->last_ms || cap->packets == 1)
@@ -67,6 +89,15 @@ set_filter(struct cd_capture *cap, const char *text)
 	return 0;
 }
 
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int
 cd_capture_refresh_filter(struct cd_capture *cap,
     const struct cd_tracker_conf *tc)
@@ -75,7 +106,18 @@ cd_capture_refresh_filter(struct cd_capture *cap,
 	size_t			 n;
 	char			*text;
 	int			 rc;
+	int64_t			 now = mono_ms();
 
+	/*
+	 * ARP from made-up Cores with changing addresses would recompile
+	 * the filter after every read: once per CD_CAPTURE_FILTER_MIN_MS,
+	 * the caller's next tick catches up.
+	 */
+	if (cap->filter_set && cap->filter_refreshes > 0 &&
+	    now - cap->filter_ms < CD_CAPTURE_FILTER_MIN_MS)
+		return -EAGAIN;
+	cap->filter_ms = now;
+	cap->filter_refreshes++;
 	cap->filter_gen = cd_tracker_generation(cap->trk);
 	n = cd_tracker_cores(cap->trk, cores, CD_TRACKER_MAX_CORES);
 	text = cd_capture_filter(tc, cap->dlt, cores, n);

@@ -22,8 +22,12 @@ struct cd_capture {
 	int64_t			 first_ms, last_ms;	/* packet times */
 	unsigned		 filter_gen;	/* tracker generation applied */
 	bool			 filter_set;
+	int64_t			 filter_ms;	/* monotonic, last refresh */
+	unsigned long		 filter_refreshes;
 };
 
+/* A record's time in ms since the epoch, clamped to 1970..9999. */
+int64_t	cd_capture_ts_ms(const struct pcap_pkthdr *h);
 /* Decode one record and hand it to the tracker; counts it. */
 void	cd_capture_packet(struct cd_capture *cap, const struct pcap_pkthdr *h,
 	    const u_char *data);
@@ -40,8 +44,11 @@ char	*cd_capture_filter(const struct cd_tracker_conf *tc, int dlt,
 	    const struct cd_tracker_core *cores, size_t ncores);
 /*
  * Compile and set the filter for the tracker's Cores now; falls back to
- * the filter without them, then to none, logging why.  0 or -EINVAL.
+ * the filter without them, then to none, logging why.  0 or -EINVAL;
+ * -EAGAIN, nothing done, within CD_CAPTURE_FILTER_MIN_MS of the last
+ * refresh once a filter is set.
  */
+#define CD_CAPTURE_FILTER_MIN_MS	1000
 int	cd_capture_refresh_filter(struct cd_capture *cap,
 	    const struct cd_tracker_conf *tc);
 

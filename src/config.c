@@ -618,7 +618,7 @@ offset_mark(const struct ld *ld, size_t off)
 	yaml_mark_t	m = { off, 0, 0 };
 	size_t		i;
 
-	for (i = 0; i < off && i < ld->len; i++) {
+	for (i = 0; ld->buf != NULL && i < off && i < ld->len; i++) {
 		if (ld->buf[i] == '\n') {
 			m.line++;
 			m.column = 0;
@@ -702,13 +702,27 @@ buf_grow(struct ld *ld, size_t *cap)
 static int
 read_file(struct ld *ld)
 {
-	size_t	 cap = 4096;
-	ssize_t	 nr;
-	int	 fd, r;
+	struct stat	 st;
+	size_t		 cap = 4096;
+	ssize_t		 nr;
+	int		 fd, r;
 
-	if ((fd = open(ld->path, O_RDONLY | O_CLOEXEC)) == -1) {
+	/* O_NONBLOCK: a FIFO must not hang the start or a reload. */
+	if ((fd = open(ld->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
 		r = -errno;
 		return ld_err(ld, r, NULL, "cannot open: %s", strerror(-r));
+	}
+	if (fstat(fd, &st) == -1) {
+		r = -errno;
+		close(fd);
+		return ld_err(ld, r, NULL, "cannot read: %s", strerror(-r));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		if (S_ISDIR(st.st_mode))
+			return ld_err(ld, -EISDIR, NULL, "not a regular file: "
+			    "%s", strerror(EISDIR));
+		return ld_err(ld, -EINVAL, NULL, "not a regular file");
 	}
 	if ((ld->buf = malloc(cap)) == NULL) {
 		r = ld_err(ld, -ENOMEM, NULL, "out of memory");

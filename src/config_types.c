@@ -483,7 +483,7 @@ static int
 set_duration(struct cd_config *cfg, const struct ckey *k,
     const char *const *v, size_t n, size_t *bad, struct why *w)
 {
-	uint64_t	ms;
+	uint64_t	ms = 0;
 	char		lo[32], hi[32];
 
 	(void)n;

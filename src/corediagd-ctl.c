@@ -88,11 +88,10 @@ static int
 read_line(int fd, char **buf, size_t *cap, size_t *len, int timeout_ms)
 {
 	struct pollfd	pfd = { .fd = fd, .events = POLLIN };
-	char		*nl;
 	ssize_t		 n;
 
 	for (;;) {
-		if (*len > 0 && (nl = memchr(*buf, '\n', *len)) != NULL)
+		if (*len > 0 && memchr(*buf, '\n', *len) != NULL)
 			return 1;
 		if (*len + 4096 > *cap) {
 			if (*cap >= CTL_MAX_ANSWER)

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -21,6 +22,16 @@
 #include "util.h"
 
 enum mode { MODE_DAEMON, MODE_ONCE, MODE_READ, MODE_CHECK };
+
+/*
+ * Capabilities kept after the drop.  The capture is opened before it; the
+ * DHCP probe opens its own packet socket (CAP_NET_RAW, which promiscuous
+ * mode through PACKET_ADD_MEMBERSHIP needs no more than) and binds a UDP
+ * socket to the LAN (SO_BINDTODEVICE: CAP_NET_RAW).  Nothing needs
+ * CAP_NET_ADMIN.  --read parses a file already open: nothing at all.
+ */
+#define CAPS_PROBES	CD_CAP_BIT(CAP_NET_RAW)
+#define CAPS_READ	0
 
 struct options {
 	enum mode	 mode;
@@ -146,8 +157,9 @@ give_socket(struct cd_daemon *d, char *err, size_t errlen)
 static int
 run_daemon(struct cd_daemon *d, const struct options *o)
 {
-	char	err[512];
-	bool	detach = !o->foreground && !cd_sd_notify_wanted();
+	char		 err[512];
+	bool		 detach = !o->foreground && !cd_sd_notify_wanted();
+	uv_timer_t	*watchdog;
 
 	log_init(d->cfg->syslog.ident, d->cfg->syslog.facility,
 	    o->foreground, o->verbose);
@@ -157,7 +169,7 @@ run_daemon(struct cd_daemon *d, const struct options *o)
 	if (cd_daemon_start(d, err, sizeof(err)) < 0)
 		fatalx("cannot start: %s", err);
 	if (give_socket(d, err, sizeof(err)) < 0 ||
-	    cd_privdrop(d->cfg->user, err, sizeof(err)) < 0) {
+	    cd_privdrop(d->cfg->user, CAPS_PROBES, err, sizeof(err)) < 0) {
 		cd_daemon_stop(d);
 		uv_run(d->loop, UV_RUN_DEFAULT);
 		fatalx("%s", err);
@@ -170,9 +182,49 @@ run_daemon(struct cd_daemon *d, const struct options *o)
 	log_notice("corediagd %s started: status socket %s", PACKAGE_VERSION,
 	    d->cfg->status.socket);
 	cd_sd_notify("READY=1");
+	watchdog = cd_sd_watchdog_start(d->loop);
 	uv_run(d->loop, UV_RUN_DEFAULT);
+	cd_sd_watchdog_stop(watchdog);
 	log_notice("corediagd stopped");
 	return 0;
+}
+
+/*
+ * The one-shot modes drop too, before any answer or packet is parsed.
+ * Run by hand on a machine without the service user, they become nobody
+ * rather than refuse.
+ */
+static void
+drop_or_die(const struct cd_config *cfg, uint64_t keep)
+{
+	char	err[512];
+	int	rc;
+
+	rc = cd_privdrop(cfg->user, keep, err, sizeof(err));
+	if (rc == -ENOENT) {
+		log_warnx("corediagd: %s: running as nobody instead", err);
+		rc = cd_privdrop("nobody", keep, err, sizeof(err));
+	}
+	if (rc < 0) {
+		fprintf(stderr, "corediagd: %s\n", err);
+		exit(3);
+	}
+}
+
+static int
+run_read(struct cd_daemon *d, const char *file, bool json)
+{
+	struct pcap	*p;
+	int		 code;
+
+	if ((p = cd_offline_open(file)) == NULL)
+		code = 3;
+	else {
+		drop_or_die(d->cfg, CAPS_READ);
+		code = cd_offline_read_pcap(d, p, file, json);
+	}
+	cd_prober_close(&d->prober);
+	return code;
 }
 
 int
@@ -203,12 +255,12 @@ main(int argc, char **argv)
 	case MODE_ONCE:
 		/* One-shot runs print their report; they do not fill syslog. */
 		d.findings.sink = NULL;
+		drop_or_die(cfg, CAPS_PROBES);
 		code = cd_daemon_once(&d, o.json);
 		break;
 	case MODE_READ:
 		d.findings.sink = NULL;
-		code = cd_offline_read(&d, o.capture, o.json);
-		cd_prober_close(&d.prober);
+		code = run_read(&d, o.capture, o.json);
 		break;
 	default:
 		code = run_daemon(&d, &o);

@@ -101,9 +101,25 @@ static void
 probe_command(struct cd_daemon *d, struct cd_status_client *c,
     const char *name)
 {
-	struct probe_request	*r = cd_calloc(1, sizeof(*r));
+	struct probe_request	*r;
 	char			 err[256];
+	uint64_t		 now = uv_now(d->loop);
 
+	/*
+	 * A local user must not make the probes (DHCP DISCOVERs among them)
+	 * run without end: a request joins the run in flight, or starts one
+	 * if the last asked for began CD_PROBE_ASK_GAP_MS ago; otherwise it
+	 * gets the latest results at once.
+	 */
+	if (d->prober.in_flight == 0 && d->probe_asked_ms != 0 &&
+	    now - d->probe_asked_ms < CD_PROBE_ASK_GAP_MS &&
+	    (name[0] == '\0' || cd_prober_find(&d->prober, name) != NULL)) {
+		reply_json(c, cd_daemon_report(d));
+		return;
+	}
+	if (d->prober.in_flight == 0)
+		d->probe_asked_ms = now;
+	r = cd_calloc(1, sizeof(*r));
 	r->d = d;
 	r->c = c;
 	if (cd_prober_run(&d->prober, name[0] ? name : NULL, probe_answer, r,
@@ -146,6 +162,7 @@ status_limits(const struct cd_config *cfg, struct cd_status_limits *lim)
 {
 	lim->max_clients = cfg->status.max_clients;
 	lim->idle_timeout_ms = cfg->status.idle_timeout_ms;
+	lim->max_per_uid = CD_STATUS_MAX_PER_UID;
 }
 
 static void

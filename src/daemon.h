@@ -29,7 +29,11 @@ struct cd_daemon {
 	uint64_t		 recheck_last;	/* uv_now of the last one */
 	char			 host[256];
 	int			 exit_code;
+	uint64_t		 probe_asked_ms; /* uv_now of the last `probe` run */
 };
+
+/* `probe` from the status socket starts at most one run per this. */
+#define CD_PROBE_ASK_GAP_MS	10000
 
 /* Set up the parts every mode shares; takes ownership of cfg. */
 void	cd_daemon_init(struct cd_daemon *d, uv_loop_t *loop,
@@ -49,6 +53,11 @@ struct json_object *cd_daemon_report(const struct cd_daemon *d);
 int	cd_daemon_once(struct cd_daemon *d, bool json);
 /* --read: analyse a capture file; returns the exit code. */
 int	cd_offline_read(struct cd_daemon *d, const char *file, bool json);
+/* The same in two steps, to drop privileges between open and read. */
+struct pcap;
+struct pcap *cd_offline_open(const char *file);
+int	cd_offline_read_pcap(struct cd_daemon *d, struct pcap *p,
+	    const char *file, bool json);
 /* Print a report document as JSON or as text; returns its exit code. */
 int	cd_daemon_print(struct json_object *doc, bool json);
 

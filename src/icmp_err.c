@@ -129,6 +129,7 @@ cd_icmp_read_errqueue(int fd, struct cd_icmp_err *e)
 	struct msghdr	 msg;
 	struct cmsghdr	*c;
 
+	memset(e, 0, sizeof(*e));
 	memset(&msg, 0, sizeof(msg));
 	msg.msg_iov = &iov;
 	msg.msg_iovlen = 1;

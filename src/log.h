@@ -1,4 +1,8 @@
-/* Logging in the manner of ntpd's log.c: syslog always, stderr with -f. */
+/*
+ * Logging in the manner of ntpd's log.c: syslog always, stderr with -f.
+ * The syslog socket never blocks: lines it has no room for are counted
+ * and the count is logged once it takes lines again.
+ */
 #ifndef CD_LOG_H
 #define CD_LOG_H
 
@@ -22,6 +26,9 @@ __attribute__((noreturn))
 void	fatal(const char *fmt, ...) CD_PRINTF(1, 2);
 __attribute__((noreturn))
 void	fatalx(const char *fmt, ...) CD_PRINTF(1, 2);
+
+/* Lines the log daemon had no room for, not yet reported to it. */
+unsigned long log_dropped_lines(void);
 
 /* One already formatted line at a syslog priority (the findings' sink). */
 void	log_line(int priority, const char *line);

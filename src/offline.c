@@ -211,19 +211,34 @@ cd_offline_report(struct cd_daemon *d, struct pcap *p, const char *name)
 	return doc;
 }
 
+pcap_t *
+cd_offline_open(const char *file)
+{
+	char	 errbuf[PCAP_ERRBUF_SIZE];
+	pcap_t	*p;
+
+	if ((p = pcap_open_offline(file, errbuf)) == NULL)
+		fprintf(stderr, "corediagd: %s: cannot read capture: %s\n",
+		    file, errbuf);
+	return p;
+}
+
 int
 cd_offline_read(struct cd_daemon *d, const char *file, bool json)
 {
-	char			 errbuf[PCAP_ERRBUF_SIZE];
-	struct json_object	*doc, *cap, *err = NULL;
-	pcap_t			*p;
-	int			 code;
+	pcap_t	*p;
 
-	if ((p = pcap_open_offline(file, errbuf)) == NULL) {
-		fprintf(stderr, "corediagd: %s: cannot read capture: %s\n",
-		    file, errbuf);
+	if ((p = cd_offline_open(file)) == NULL)
 		return 3;
-	}
+	return cd_offline_read_pcap(d, p, file, json);
+}
+
+int
+cd_offline_read_pcap(struct cd_daemon *d, pcap_t *p, const char *file,
+    bool json)
+{
+	struct json_object	*doc, *cap, *err = NULL;
+	int			 code;
 	if (!cd_capture_dlt_supported(pcap_datalink(p)))
 		fprintf(stderr, "corediagd: %s: link type %s is not one corediagd "
 		    "reads (Ethernet, Linux cooked, raw IP): nothing analysed\n",

@@ -20,6 +20,7 @@ struct cd_device {
 	const char	*state;		/* "dhcp", "dns", ... "offline" */
 	const char	*visibility;	/* "on_path" | "broadcast_only" */
 	int32_t		 signal_dbm;	/* CD_DEVICE_NO_SIGNAL when unknown */
+	bool		 wifi_only;	/* added from a station list */
 	struct cd_device *next;
 };
 

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -33,6 +34,10 @@ struct cd_status_client {
 	enum client_state	 state;
 	int			 open_handles;
 	bool			 counted;	/* within max_clients */
+	bool			 linger;	/* refused, waits for its line */
+	uid_t			 uid;		/* SO_PEERCRED */
+	gid_t			 gid;
+	size_t			 queued;	/* bytes written, not yet sent */
 	char			 name[48];
 	size_t			 len;
 	char			 buf[CD_STATUS_MAX_LINE + 1];
@@ -48,13 +53,18 @@ struct cd_status {
 	void			*arg;
 	struct cd_status_client	*clients;
 	unsigned		 nclients;	/* counted ones */
-	char			*made_dir;	/* the directory we created, or NULL */
+	gid_t			 gid;		/* the socket's group */
+	size_t			 queued;	/* over every client */
+	uint64_t		 refused_log_ms;	/* last refusal logged */
+	unsigned		 refused_quiet;	/* not logged since */
+	unsigned		 lingering;	/* refused clients kept open */
 	unsigned		 next_id;
 };
 
 struct write_req {
 	uv_write_t		 req;
 	struct cd_status_client	*c;
+	size_t			 len;
 	char			 data[];
 };
 
@@ -101,7 +111,14 @@ client_unlink(struct cd_status_client *c)
 		c->next->prev = c->prev;
 	if (c->counted)
 		s->nclients--;
-	c->prev = c->next = NULL;
+	if (c->linger)
+		s->lingering--;
+	/* Its queued writes are cancelled by the close: free the budget now. */
+	s->queued -= c->queued;
+	/*
+	 * c->next stays: a broadcast that dropped c (make_room) walks on
+	 * through it; c is freed by a close callback, after the broadcast.
+	 */
 }
 
 /*
@@ -128,11 +145,54 @@ write_done(uv_write_t *req, int status)
 	struct write_req	*w = container_of(req, struct write_req, req);
 	struct cd_status_client	*c = w->c;
 
+	c->queued -= w->len;
+	if (c->srv != NULL)
+		c->srv->queued -= w->len;
 	free(w);
 	if (c->srv == NULL)
 		return;
-	if (status < 0 || c->state == CLIENT_REPLYING)
+	if (status < 0 || (c->state == CLIENT_REPLYING && !c->linger))
 		client_close(c);
+}
+
+/* The client with the most output queued: the slowest reader. */
+static struct cd_status_client *
+slowest_client(struct cd_status *s)
+{
+	struct cd_status_client	*c, *worst = NULL;
+
+	for (c = s->clients; c != NULL; c = c->next)
+		if (worst == NULL || c->queued > worst->queued)
+			worst = c;
+	return worst;
+}
+
+/*
+ * Each client may queue CD_STATUS_MAX_QUEUE bytes, and all of them
+ * together CD_STATUS_QUEUE_BUDGET: past that the slowest readers go first,
+ * so a few stuck watchers cannot hold the router's memory.
+ */
+static int
+make_room(struct cd_status_client *c, size_t n)
+{
+	struct cd_status	*s = c->srv;
+	struct cd_status_client	*worst;
+
+	if (c->queued + n > CD_STATUS_MAX_QUEUE) {
+		log_warnx("status: %s reads too slowly, dropped", c->name);
+		client_close(c);
+		return -ENOBUFS;
+	}
+	while (s->queued + n > CD_STATUS_QUEUE_BUDGET &&
+	    (worst = slowest_client(s)) != NULL && worst->queued > 0) {
+		log_warnx("status: output budget (%u KiB) spent: %s, the "
+		    "slowest reader, dropped", CD_STATUS_QUEUE_BUDGET / 1024,
+		    worst->name);
+		client_close(worst);
+		if (worst == c)
+			return -ENOBUFS;
+	}
+	return 0;
 }
 
 static int
@@ -143,14 +203,11 @@ client_write(struct cd_status_client *c, const char *line)
 	uv_buf_t		 b;
 	int			 rc;
 
-	if (uv_stream_get_write_queue_size((uv_stream_t *)&c->pipe) >
-	    CD_STATUS_MAX_QUEUE) {
-		log_warnx("status: %s reads too slowly, dropped", c->name);
-		client_close(c);
-		return -ENOBUFS;
-	}
+	if ((rc = make_room(c, n + 1)) < 0)
+		return rc;
 	w = cd_calloc(1, sizeof(*w) + n + 2);
 	w->c = c;
+	w->len = n + 1;
 	memcpy(w->data, line, n);
 	w->data[n] = '\n';
 	b = uv_buf_init(w->data, (unsigned)n + 1);
@@ -158,8 +215,11 @@ client_write(struct cd_status_client *c, const char *line)
 	    write_done)) < 0) {
 		free(w);
 		client_close(c);
+		return rc;
 	}
-	return rc;
+	c->queued += w->len;
+	c->srv->queued += w->len;
+	return 0;
 }
 
 static void
@@ -222,12 +282,18 @@ alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *b)
 	*b = uv_buf_init(c->buf + c->len, (unsigned)(sizeof(c->buf) - c->len));
 }
 
-static void
-client_line(struct cd_status_client *c, char *line)
+const char *
+cd_status_parse_line(char *buf, size_t len, char **cmd, char **cmdarg)
 {
-	char	*arg, *end;
+	char	*nl, *line, *arg, *end;
 
-	end = line + strlen(line);
+	if ((nl = memchr(buf, '\n', len)) == NULL)
+		return len > CD_STATUS_MAX_LINE ? "command line too long" : NULL;
+	*nl = '\0';
+	if (memchr(buf, '\0', (size_t)(nl - buf)) != NULL)
+		return "command line holds a NUL byte";
+	line = buf;
+	end = nl;
 	while (end > line && (end[-1] == '\r' || end[-1] == ' ' ||
 	    end[-1] == '\t'))
 		*--end = '\0';
@@ -238,6 +304,14 @@ client_line(struct cd_status_client *c, char *line)
 		*arg++ = '\0';
 		arg += strspn(arg, " \t");
 	}
+	*cmd = line;
+	*cmdarg = arg;
+	return "";
+}
+
+static void
+client_line(struct cd_status_client *c, char *line, char *arg)
+{
 	uv_timer_stop(&c->timer);
 	uv_read_stop((uv_stream_t *)&c->pipe);
 	c->state = CLIENT_PENDING;
@@ -253,7 +327,8 @@ static void
 read_cb(uv_stream_t *stream, ssize_t nread, const uv_buf_t *b)
 {
 	struct cd_status_client	*c = stream->data;
-	char			*nl;
+	const char		*why;
+	char			*cmd, *arg;
 
 	(void)b;
 	if (nread < 0) {
@@ -263,16 +338,15 @@ read_cb(uv_stream_t *stream, ssize_t nread, const uv_buf_t *b)
 	if (c->state != CLIENT_READING || nread == 0)
 		return;
 	c->len += (size_t)nread;
-	if ((nl = memchr(c->buf, '\n', c->len)) != NULL) {
-		*nl = '\0';
-		if (memchr(c->buf, '\0', (size_t)(nl - c->buf)) != NULL) {
-			cd_status_reply_error(c, "command line holds a NUL byte");
-			return;
-		}
-		client_line(c, c->buf);
-	} else if (c->len > CD_STATUS_MAX_LINE)
+	if ((why = cd_status_parse_line(c->buf, c->len, &cmd, &arg)) == NULL)
+		return;			/* not a whole line yet */
+	if (why[0] == '\0')
+		client_line(c, cmd, arg);
+	else if (strcmp(why, "command line too long") == 0)
 		cd_status_reply_error(c, "command line too long (at most %d bytes)",
 		    CD_STATUS_MAX_LINE);
+	else
+		cd_status_reply_error(c, "%s", why);
 }
 
 void
@@ -294,24 +368,93 @@ cd_status_broadcast(struct cd_status *s, const char *line)
 
 	for (c = s->clients; c != NULL; c = next) {
 		next = c->next;
-		if (c->state == CLIENT_WATCHING)
+		if (c->state == CLIENT_WATCHING && c->srv != NULL)
 			client_write(c, line);
 	}
 }
 
-static void
-client_name(struct cd_status_client *c, unsigned id)
+/* Who is at the other end: -errno if the kernel will not say. */
+static int
+client_cred(struct cd_status_client *c, unsigned id)
 {
 	struct ucred	cred;
 	socklen_t	len = sizeof(cred);
 	uv_os_fd_t	fd;
 
-	if (uv_fileno((uv_handle_t *)&c->pipe, &fd) == 0 &&
-	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0)
-		snprintf(c->name, sizeof(c->name), "client %u (pid %ld)", id,
-		    (long)cred.pid);
-	else
-		snprintf(c->name, sizeof(c->name), "client %u", id);
+	snprintf(c->name, sizeof(c->name), "client %u", id);
+	if (uv_fileno((uv_handle_t *)&c->pipe, &fd) != 0 ||
+	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		return -EACCES;
+	c->uid = cred.uid;
+	c->gid = cred.gid;
+	snprintf(c->name, sizeof(c->name), "client %u (pid %ld, uid %ld)", id,
+	    (long)cred.pid, (long)cred.uid);
+	return 0;
+}
+
+/* Root, the daemon's own user, and members of the socket's group. */
+static bool
+client_authorized(const struct cd_status *s, const struct cd_status_client *c)
+{
+	gid_t		groups[256];
+	socklen_t	len = sizeof(groups);
+	uv_os_fd_t	fd;
+
+	if (c->uid == 0 || c->uid == geteuid() || c->gid == s->gid)
+		return true;
+	if (uv_fileno((const uv_handle_t *)&c->pipe, &fd) != 0 ||
+	    getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) < 0)
+		return false;
+	for (size_t i = 0; i < len / sizeof(groups[0]); i++)
+		if (groups[i] == s->gid)
+			return true;
+	return false;
+}
+
+static unsigned
+uid_connections(const struct cd_status *s, uid_t uid)
+{
+	const struct cd_status_client	*c;
+	unsigned			 n = 0;
+
+	for (c = s->clients; c != NULL; c = c->next)
+		if (c->counted && c->uid == uid)
+			n++;
+	return n;
+}
+
+/* Refusals are logged at most once per CD_STATUS_REFUSAL_LOG_MS. */
+static void
+refuse(struct cd_status *s, struct cd_status_client *c, const char *why)
+{
+	uint64_t now = uv_now(s->loop);
+
+	if (s->refused_log_ms == 0 ||
+	    now - s->refused_log_ms >= CD_STATUS_REFUSAL_LOG_MS) {
+		if (s->refused_quiet > 0)
+			log_warnx("status: %s refused: %s (and %u more "
+			    "refused since the last such line)", c->name, why,
+			    s->refused_quiet);
+		else
+			log_warnx("status: %s refused: %s", c->name, why);
+		s->refused_log_ms = now;
+		s->refused_quiet = 0;
+	} else
+		s->refused_quiet++;
+	/*
+	 * Closed with its command line unread, the connection would be reset
+	 * before the client reads why: a few refused clients stay open,
+	 * reading, until they close or CD_STATUS_LINGER_MS pass.
+	 */
+	if (s->lingering < CD_STATUS_MAX_LINGER) {
+		c->linger = true;
+		s->lingering++;
+	}
+	cd_status_reply_error(c, "%s", why);
+	if (!c->linger || c->srv == NULL)
+		return;
+	uv_read_start((uv_stream_t *)&c->pipe, alloc_cb, read_cb);
+	uv_timer_start(&c->timer, idle_timeout, CD_STATUS_LINGER_MS, 0);
 }
 
 static void
@@ -319,6 +462,7 @@ accept_cb(uv_stream_t *server, int status)
 {
 	struct cd_status	*s = server->data;
 	struct cd_status_client	*c;
+	char			 why[128];
 
 	if (status < 0) {
 		log_warnx("status: accept: %s", uv_strerror(status));
@@ -337,12 +481,22 @@ accept_cb(uv_stream_t *server, int status)
 		client_close(c);
 		return;
 	}
-	client_name(c, ++s->next_id);
+	if (client_cred(c, ++s->next_id) < 0 || !client_authorized(s, c)) {
+		refuse(s, c, "not authorized: only root and the socket's "
+		    "group may use it");
+		return;
+	}
 	if (s->nclients >= s->lim.max_clients) {
-		log_warnx("status: %s refused: %u clients already",
-		    c->name, s->nclients);
-		cd_status_reply_error(c, "too many clients (at most %u): try again later",
-		    s->lim.max_clients);
+		snprintf(why, sizeof(why), "too many clients (at most %u): "
+		    "try again later", s->lim.max_clients);
+		refuse(s, c, why);
+		return;
+	}
+	if (s->lim.max_per_uid > 0 &&
+	    uid_connections(s, c->uid) >= s->lim.max_per_uid) {
+		snprintf(why, sizeof(why), "too many connections from uid %ld "
+		    "(at most %u)", (long)c->uid, s->lim.max_per_uid);
+		refuse(s, c, why);
 		return;
 	}
 	c->counted = true;
@@ -374,8 +528,37 @@ socket_is_live(const char *path)
 	return rc;
 }
 
+/*
+ * Whoever may write the socket's directory may swap the socket for a
+ * symlink between two of our calls: it must be root's or ours alone.
+ */
 static int
-prepare_path(const char *path, char **made_dir, char *err, size_t errlen)
+check_dir(const char *dir, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (lstat(dir, &st) < 0) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s is not a directory (a symlink?): "
+		    "the status socket's directory must be a real one", dir);
+		return -1;
+	}
+	if ((st.st_uid != 0 && st.st_uid != geteuid()) ||
+	    ((st.st_mode & 022) && !(st.st_mode & S_ISVTX))) {
+		snprintf(err, errlen, "%s belongs to uid %ld with mode %04o: "
+		    "the status socket's directory must belong to root (or "
+		    "the daemon's user) and be writable by no one else", dir,
+		    (long)st.st_uid, (unsigned)(st.st_mode & 07777));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+prepare_path(const char *path, char *err, size_t errlen)
 {
 	struct stat	st;
 	char		dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
@@ -389,13 +572,13 @@ prepare_path(const char *path, char **made_dir, char *err, size_t errlen)
 	snprintf(dir, sizeof(dir), "%s", path);
 	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
 		*slash = '\0';
-		if (mkdir(dir, 0755) == 0)
-			*made_dir = cd_strdup(dir);
-		else if (errno != EEXIST) {
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
 			snprintf(err, errlen, "%s: cannot create directory: %s",
 			    dir, strerror(errno));
 			return -errno;
 		}
+		if (check_dir(dir, err, errlen) < 0)
+			return -EPERM;
 	}
 	if (lstat(path, &st) < 0)
 		return errno == ENOENT ? 0 : -errno;
@@ -423,29 +606,55 @@ prepare_path(const char *path, char **made_dir, char *err, size_t errlen)
 	return 0;
 }
 
+/* The gid group names, or the process's when group is "". */
 static int
-apply_mode(const char *path, mode_t mode, const char *group, char *err,
+group_gid(const char *path, const char *group, gid_t *gid, char *err,
     size_t errlen)
 {
 	struct group *gr;
 
-	if (chmod(path, mode) < 0) {
-		snprintf(err, errlen, "%s: chmod %04o: %s", path,
-		    (unsigned)mode, strerror(errno));
-		return -errno;
-	}
-	if (group == NULL || group[0] == '\0')
+	if (group == NULL || group[0] == '\0') {
+		*gid = getegid();
 		return 0;
+	}
 	if ((gr = getgrnam(group)) == NULL) {
 		snprintf(err, errlen, "%s: group '%s' does not exist "
 		    "(create it, or set status.group to \"\")", path, group);
 		return -ENOENT;
 	}
-	if (chown(path, (uid_t)-1, gr->gr_gid) < 0) {
-		snprintf(err, errlen, "%s: chown to group %s: %s", path,
+	*gid = gr->gr_gid;
+	return 0;
+}
+
+/* Neither call follows a symlink put in the socket's place. */
+static int
+apply_mode(struct cd_status *s, mode_t mode, const char *group, char *err,
+    size_t errlen)
+{
+	struct stat	st;
+	gid_t		gid;
+	int		rc;
+
+	if ((rc = group_gid(s->path, group, &gid, err, errlen)) < 0)
+		return rc;
+	if (fchmodat(AT_FDCWD, s->path, mode, AT_SYMLINK_NOFOLLOW) < 0) {
+		snprintf(err, errlen, "%s: chmod %04o: %s", s->path,
+		    (unsigned)mode, strerror(errno));
+		return -errno;
+	}
+	/* chown is outside the unit's system call filter: only if needed. */
+	if (fstatat(AT_FDCWD, s->path, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    st.st_gid == gid) {
+		s->gid = gid;
+		return 0;
+	}
+	if (fchownat(AT_FDCWD, s->path, (uid_t)-1, gid,
+	    AT_SYMLINK_NOFOLLOW) < 0) {
+		snprintf(err, errlen, "%s: chown to group %s: %s", s->path,
 		    group, strerror(errno));
 		return -errno;
 	}
+	s->gid = gid;
 	return 0;
 }
 
@@ -453,9 +662,9 @@ int
 cd_status_chown(struct cd_status *s, uid_t uid, gid_t gid, char *err,
     size_t errlen)
 {
-	/* Keep the group the configuration gave the socket. */
-	if (chown(s->path, uid, (gid_t)-1) < 0 ||
-	    (s->made_dir != NULL && chown(s->made_dir, uid, gid) < 0)) {
+	(void)gid;	/* the group stays the one the configuration gave */
+	if (fchownat(AT_FDCWD, s->path, uid, (gid_t)-1,
+	    AT_SYMLINK_NOFOLLOW) < 0) {
 		snprintf(err, errlen, "%s: chown to uid %ld: %s", s->path,
 		    (long)uid, strerror(errno));
 		return -errno;
@@ -469,7 +678,6 @@ server_closed(uv_handle_t *h)
 	struct cd_status *s = h->data;
 
 	free(s->path);
-	free(s->made_dir);
 	free(s);
 }
 
@@ -480,15 +688,12 @@ cd_status_open(uv_loop_t *loop, const char *path, mode_t mode,
     char *err, size_t errlen)
 {
 	struct cd_status	*s;
-	char			*made_dir = NULL;
+	mode_t			 old;
 	int			 rc;
 
-	if ((rc = prepare_path(path, &made_dir, err, errlen)) < 0) {
-		free(made_dir);
+	if ((rc = prepare_path(path, err, errlen)) < 0)
 		return rc;
-	}
 	s = cd_calloc(1, sizeof(*s));
-	s->made_dir = made_dir;
 	s->loop = loop;
 	s->path = cd_strdup(path);
 	s->lim = *lim;
@@ -496,12 +701,16 @@ cd_status_open(uv_loop_t *loop, const char *path, mode_t mode,
 	s->arg = arg;
 	uv_pipe_init(loop, &s->server, 0);
 	s->server.data = s;
-	if ((rc = uv_pipe_bind(&s->server, path)) < 0 ||
+	/* Born with its mode: never a moment with more. */
+	old = umask(~mode & 0777);
+	rc = uv_pipe_bind(&s->server, path);
+	umask(old);
+	if (rc < 0 ||
 	    (rc = uv_listen((uv_stream_t *)&s->server, 128, accept_cb)) < 0) {
 		snprintf(err, errlen, "%s: %s", path, uv_strerror(rc));
 		goto fail;
 	}
-	if ((rc = apply_mode(path, mode, group, err, errlen)) < 0) {
+	if ((rc = apply_mode(s, mode, group, err, errlen)) < 0) {
 		unlink(path);
 		goto fail;
 	}
@@ -517,7 +726,7 @@ cd_status_reconfigure(struct cd_status *s, mode_t mode, const char *group,
     const struct cd_status_limits *lim, char *err, size_t errlen)
 {
 	s->lim = *lim;
-	return apply_mode(s->path, mode, group, err, errlen);
+	return apply_mode(s, mode, group, err, errlen);
 }
 
 void
@@ -527,7 +736,8 @@ cd_status_close(struct cd_status *s)
 		return;
 	while (s->clients != NULL)
 		client_close(s->clients);
-	if (unlink(s->path) < 0 && errno != ENOENT)
+	/* After the drop the directory is not ours: the next start replaces it. */
+	if (unlink(s->path) < 0 && errno != ENOENT && errno != EACCES)
 		log_warn("status: cannot remove %s", s->path);
 	uv_close((uv_handle_t *)&s->server, server_closed);
 }

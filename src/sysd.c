@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -45,4 +46,61 @@ cd_sd_notify(const char *state)
 	saved = errno;
 	close(fd);
 	return n < 0 ? -saved : 1;
+}
+
+/* $WATCHDOG_USEC, if it is meant for this process; 0 if none. */
+static uint64_t
+watchdog_usec(void)
+{
+	const char		*usec = getenv("WATCHDOG_USEC");
+	const char		*pid = getenv("WATCHDOG_PID");
+	char			*end;
+	unsigned long long	 v;
+
+	if (usec == NULL || !cd_sd_notify_wanted())
+		return 0;
+	if (pid != NULL && strtol(pid, NULL, 10) != (long)getpid())
+		return 0;
+	errno = 0;
+	v = strtoull(usec, &end, 10);
+	if (errno != 0 || *end != '\0' || end == usec)
+		return 0;
+	return v;
+}
+
+static void
+watchdog_cb(uv_timer_t *t)
+{
+	(void)t;
+	cd_sd_notify("WATCHDOG=1");
+}
+
+static void
+watchdog_closed(uv_handle_t *h)
+{
+	free(h);
+}
+
+uv_timer_t *
+cd_sd_watchdog_start(uv_loop_t *loop)
+{
+	uint64_t	 usec = watchdog_usec();
+	uv_timer_t	*t;
+
+	if (usec == 0)
+		return NULL;
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	uv_timer_init(loop, t);
+	/* Twice per interval, from the loop: a stuck loop is restarted. */
+	uv_timer_start(t, watchdog_cb, 0, usec / 2000 > 0 ? usec / 2000 : 1);
+	uv_unref((uv_handle_t *)t);	/* it must not keep the loop alive */
+	return t;
+}
+
+void
+cd_sd_watchdog_stop(uv_timer_t *t)
+{
+	if (t != NULL)
+		uv_close((uv_handle_t *)t, watchdog_closed);
 }

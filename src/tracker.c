@@ -157,16 +157,40 @@ trk_core_by_ip(struct cd_tracker *t, int af, const uint8_t *ip)
 	return NULL;
 }
 
+static void	core_expire(struct cd_tracker *t, size_t i, int64_t when);
+
+/*
+ * Anyone can send from a MAC with a Core's prefix: when the table is
+ * full, the Core known by its OUI alone that was silent longest makes
+ * room, so spoofed MACs cannot lock real Cores out; Cores confirmed by a
+ * cloud session or a presence packet are never evicted.
+ */
+static bool
+core_evict(struct cd_tracker *t, int64_t now)
+{
+	size_t	old = SIZE_MAX;
+
+	for (size_t i = 0; i < t->ncores; i++)
+		if (t->cores[i]->by == BY_OUI && (old == SIZE_MAX ||
+		    t->cores[i]->last_seen < t->cores[old]->last_seen))
+			old = i;
+	if (old == SIZE_MAX)
+		return false;
+	log_debug("tracker: %d Cores tracked; %s, known by its OUI alone, "
+	    "makes room", CD_TRACKER_MAX_CORES, t->cores[old]->macstr);
+	core_expire(t, old, now);
+	return true;
+}
+
 static struct trk_core *
 core_new(struct cd_tracker *t, const uint8_t mac[6], int64_t now)
 {
 	struct trk_core *c;
 
-	if (t->ncores == CD_TRACKER_MAX_CORES) {
-		/* A flood of made-up MACs must not evict the Cores we follow. */
+	if (t->ncores == CD_TRACKER_MAX_CORES && !core_evict(t, now)) {
 		if (!t->full_logged)
-			log_warnx("tracker: %d Cores tracked already; "
-			    "ignoring new ones", CD_TRACKER_MAX_CORES);
+			log_warnx("tracker: %d confirmed Cores tracked "
+			    "already; ignoring new ones", CD_TRACKER_MAX_CORES);
 		t->full_logged = true;
 		return NULL;
 	}

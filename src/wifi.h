@@ -53,6 +53,8 @@ enum cd_wifi_sec {
 #define CD_WIFI_NO_SIGNAL	INT32_MIN
 #define CD_WIFI_SSID_MAX	32	/* what 802.11 allows */
 #define CD_WIFI_SSID_BUF	64	/* configuration may say more */
+#define CD_WIFI_MAX_DEVICES	64	/* Cores known from station lists alone */
+#define CD_WIFI_DEVICE_AGE_MS	(60 * 60 * 1000LL) /* gone that long: forgotten */
 
 /* ---- the kernel's view ---------------------------------------------- */
 
@@ -100,6 +102,9 @@ struct cd_wifi_if *cd_wifi_kernel_add(struct cd_wifi_kernel *k,
 struct cd_wifi_sta *cd_wifi_if_add_sta(struct cd_wifi_if *i,
 	    const uint8_t mac[6]);
 void	cd_wifi_kernel_free(struct cd_wifi_kernel *k);
+/* An nl80211 answer's attributes into k (interface, or station); fuzzed. */
+int	cd_wifi_nl_parse(struct cd_wifi_kernel *k, bool station,
+	    const void *attrs, size_t len);
 
 /* ---- the configuration's view ---------------------------------------- */
 

@@ -221,6 +221,56 @@ device_find(struct cd_state *st, const char *mac)
 	return NULL;
 }
 
+static bool is_station(const struct insp *in, const char *mac);
+
+/* Known from a station list alone: nothing its traffic told. */
+static bool
+wifi_only(const struct cd_device *d)
+{
+	return d->wifi_only && d->ip == NULL && d->device_id == NULL;
+}
+
+/*
+ * Anyone can associate with a Core's OUI: devices known from station
+ * lists alone are capped, the one longest gone from every list making
+ * room; false if all are associated now.
+ */
+static bool
+wifi_room(struct insp *in)
+{
+	struct cd_device	*d, *old = NULL;
+	unsigned		 n = 0;
+
+	for (d = in->st->devices; d != NULL; d = d->next) {
+		if (!wifi_only(d))
+			continue;
+		n++;
+		if (!is_station(in, d->mac) &&
+		    (old == NULL || d->last_seen < old->last_seen))
+			old = d;
+	}
+	if (n < CD_WIFI_MAX_DEVICES)
+		return true;
+	if (old == NULL)
+		return false;
+	cd_state_device_remove(in->st, old->mac);
+	return true;
+}
+
+/* Gone from every station list for CD_WIFI_DEVICE_AGE_MS: forgotten. */
+static void
+wifi_age(struct insp *in)
+{
+	struct cd_device	*d, *next;
+
+	for (d = in->st->devices; d != NULL; d = next) {
+		next = d->next;
+		if (wifi_only(d) && !is_station(in, d->mac) &&
+		    in->now - d->last_seen >= CD_WIFI_DEVICE_AGE_MS)
+			cd_state_device_remove(in->st, d->mac);
+	}
+}
+
 static void
 station(struct insp *in, const struct net *n, const struct cd_wifi_sta *s)
 {
@@ -228,10 +278,15 @@ station(struct insp *in, const struct net *n, const struct cd_wifi_sta *s)
 	char			 subj[32], detail[512] = "";
 	int			 min = in->cfg->wifi.min_signal_dbm;
 
-	if (!cd_oui_match(in->cfg->sniff.ouis, in->cfg->sniff.core_ouis.n,
-	    s->addr) && device_find(in->st, s->mac) == NULL)
-		return;		/* not a Core */
-	d = cd_state_device(in->st, s->mac, in->now);
+	if ((d = device_find(in->st, s->mac)) == NULL) {
+		if (!cd_oui_match(in->cfg->sniff.ouis,
+		    in->cfg->sniff.core_ouis.n, s->addr))
+			return;		/* not a Core */
+		if (!wifi_room(in))
+			return;
+		d = cd_state_device(in->st, s->mac, in->now);
+		d->wifi_only = true;
+	}
 	d->last_seen = in->now;
 	d->signal_dbm = s->signal_dbm;
 	if (s->signal_dbm == CD_WIFI_NO_SIGNAL || s->signal_dbm >= min)
@@ -274,6 +329,7 @@ wifi_check_stations(struct insp *in)
 	}
 	if (in->krc < 0)
 		return;		/* no station list: signals stay as they were */
+	wifi_age(in);
 	for (struct cd_device *d = in->st->devices; d != NULL; d = d->next)
 		if (d->signal_dbm != CD_DEVICE_NO_SIGNAL &&
 		    !is_station(in, d->mac))

@@ -192,6 +192,19 @@ iftype_mode(uint32_t t)
 	}
 }
 
+/* Attributes shorter than what is read from them fail the parse. */
+static struct nla_policy if_policy[NL80211_ATTR_MAX + 1] = {
+	[NL80211_ATTR_IFINDEX] = { .type = NLA_U32 },
+	[NL80211_ATTR_IFTYPE] = { .type = NLA_U32 },
+	[NL80211_ATTR_WIPHY_FREQ] = { .type = NLA_U32 },
+	[NL80211_ATTR_CHANNEL_WIDTH] = { .type = NLA_U32 },
+	[NL80211_ATTR_WIPHY_CHANNEL_TYPE] = { .type = NLA_U32 },
+};
+static struct nla_policy sta_policy[NL80211_STA_INFO_MAX + 1] = {
+	[NL80211_STA_INFO_SIGNAL] = { .type = NLA_U8 },
+	[NL80211_STA_INFO_SIGNAL_AVG] = { .type = NLA_U8 },
+};
+
 static int
 iface_cb(struct nl_msg *msg, void *arg)
 {
@@ -202,7 +215,7 @@ iface_cb(struct nl_msg *msg, void *arg)
 	char			 name[IF_NAMESIZE];
 
 	if (nla_parse(tb, NL80211_ATTR_MAX, genlmsg_attrdata(gh, 0),
-	    genlmsg_attrlen(gh, 0), NULL) < 0 ||
+	    genlmsg_attrlen(gh, 0), if_policy) < 0 ||
 	    tb[NL80211_ATTR_IFNAME] == NULL)
 		return NL_SKIP;		/* no netdev: P2P-device, NAN */
 	nla_strlcpy(name, tb[NL80211_ATTR_IFNAME], sizeof(name));
@@ -241,7 +254,7 @@ station_cb(struct nl_msg *msg, void *arg)
 		return NL_SKIP;
 	if (tb[NL80211_ATTR_STA_INFO] == NULL ||
 	    nla_parse_nested(si, NL80211_STA_INFO_MAX,
-	    tb[NL80211_ATTR_STA_INFO], NULL) < 0)
+	    tb[NL80211_ATTR_STA_INFO], sta_policy) < 0)
 		return NL_SKIP;
 	/* The last frame's signal; the driver's average when that is all. */
 	if (si[NL80211_STA_INFO_SIGNAL] != NULL)
@@ -321,3 +334,31 @@ const struct cd_wifi_source cd_wifi_nl80211 = {
 	.read = nl80211_read,
 	.arg = NULL,
 };
+
+/*
+ * One nl80211 answer's attributes (what follows the genetlink header)
+ * through the dump callbacks: an interface, or a station of the last
+ * interface.  For the fuzzer: the daemon reads the kernel's own.
+ */
+int
+cd_wifi_nl_parse(struct cd_wifi_kernel *k, bool station, const void *attrs,
+    size_t len)
+{
+	struct nl_msg		*msg;
+	struct cd_wifi_if	*i;
+	int			 rc = 0;
+
+	if ((msg = nlmsg_alloc()) == NULL)
+		return -ENOMEM;
+	if (genlmsg_put(msg, 0, 0, 0x10, 0, 0, station ?
+	    NL80211_CMD_NEW_STATION : NL80211_CMD_NEW_INTERFACE, 0) == NULL ||
+	    nlmsg_append(msg, (void *)(uintptr_t)attrs, len, NLMSG_ALIGNTO) < 0)
+		rc = -EMSGSIZE;
+	else if (!station)
+		iface_cb(msg, k);
+	else if ((i = k->n > 0 ? &k->ifs[k->n - 1] :
+	    cd_wifi_kernel_add(k, "wlan0")) != NULL)
+		station_cb(msg, i);
+	nlmsg_free(msg);
+	return rc;
+}

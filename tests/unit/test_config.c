@@ -522,7 +522,7 @@ test_cannot_open(void **state)
 	fixture("", path, sizeof(path));
 	assert_int_equal(cd_config_load(path, &cfg, err, sizeof(err)),
 	    -EISDIR);
-	assert_string_equal(err + strlen(path), ": cannot read: "
+	assert_string_equal(err + strlen(path), ": not a regular file: "
 	    "Is a directory");
 }
 

@@ -52,7 +52,7 @@ dispatch(void *arg, struct cd_status_client *c, const char *cmd,
 static int
 open_server(struct fx *fx, unsigned max_clients, uint64_t idle_ms)
 {
-	struct cd_status_limits	lim = { max_clients, idle_ms };
+	struct cd_status_limits	lim = { max_clients, idle_ms, 0 };
 	char			err[256];
 
 	return cd_status_open(&fx->loop, fx->path, 0660, "", &lim, dispatch,
@@ -330,7 +330,7 @@ test_live_socket_kept(void **state)
 {
 	struct fx		*fx = *state;
 	struct cd_status	*second = NULL;
-	struct cd_status_limits	 lim = { 256, 10000 };
+	struct cd_status_limits	 lim = { 256, 10000, 0 };
 	char			 err[256];
 	int			 fd;
 
@@ -362,7 +362,7 @@ static void
 test_bad_group(void **state)
 {
 	struct fx		*fx = *state;
-	struct cd_status_limits	 lim = { 256, 10000 };
+	struct cd_status_limits	 lim = { 256, 10000, 0 };
 	char			 err[256];
 
 	assert_int_equal(cd_status_open(&fx->loop, fx->path, 0660,

@@ -772,6 +772,33 @@ test_core_cap(void **state)
 	assert_int_equal(n, CD_TRACKER_MAX_CORES);
 }
 
+/* Spoofed prefixes evict one another, never a confirmed Core. */
+static void
+test_core_eviction(void **state)
+{
+	static const uint8_t head[] = { 0x50, 0x02, 0x00, 0x00, 0xb1, 0x68,
+	    0xff };
+	const uint8_t	 mc[6] = { 0x01, 0x00, 0x5e, 0x00, 0x01, 0xbb };
+	struct env	*e = *state;
+	struct frame	 f;
+	uint8_t		 mac[6] = { 0x08, 0x00, 0x28, 0, 0, 0 }, *b;
+
+	b = udp_frame(&f, ODD, mc, "198.18.1.160", "224.0.1.187", 5683, 5683,
+	    19);
+	memcpy(b, head, sizeof(head));
+	feed(e, T0, &f);
+	for (int i = 0; i < CD_TRACKER_MAX_CORES + 10; i++) {
+		mac[5] = (uint8_t)i;
+		udp_frame(&f, mac, BCAST, "198.18.1.5", "198.18.1.255", 1, 9, 0);
+		feed(e, T0 + 1 + i, &f);
+	}
+	assert_non_null(device(e, "02:5a:00:00:00:07"));	/* confirmed */
+	assert_non_null(device(e, "08:00:28:00:00:49"));	/* the newest */
+	assert_null(device(e, "08:00:28:00:00:00"));		/* the oldest */
+	assert_null(device(e, "08:00:28:00:00:0a"));
+	assert_non_null(device(e, "08:00:28:00:00:0b"));
+}
+
 static void
 test_clock_never_goes_back(void **state)
 {
@@ -1058,6 +1085,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_dns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_dns_server, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_presence, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_core_eviction, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_idle_expiry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_core_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clock_never_goes_back, setup, teardown),

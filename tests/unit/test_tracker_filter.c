@@ -7,11 +7,13 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <pcap/pcap.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -220,6 +222,43 @@ test_cooked(void **state)
 	release(&pr);
 }
 
+/* A flood of new Cores recompiles the filter at most once a second. */
+static void
+test_refresh_rate(void **state)
+{
+	static const uint8_t hdr[24] = { 0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0,
+	    0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0, 0 };
+	struct cd_capture	 cap;
+	struct cd_findings	 fs;
+	struct cd_state		 st;
+	char			 errbuf[PCAP_ERRBUF_SIZE];
+	FILE			*f = tmpfile();
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(fwrite(hdr, 1, sizeof(hdr), f), sizeof(hdr));
+	rewind(f);
+	memset(&cap, 0, sizeof(cap));
+	memset(&st, 0, sizeof(st));
+	cd_findings_init(&fs, NULL, NULL);
+	cap.p = pcap_fopen_offline(f, errbuf);	/* it can take a filter */
+	assert_non_null(cap.p);
+	cap.dlt = pcap_datalink(cap.p);
+	cap.trk = cd_tracker_new(&fs, &st, &tc);
+	assert_int_equal(cd_capture_refresh_filter(&cap, &tc), 0);
+	assert_true(cap.filter_set);
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(cd_capture_refresh_filter(&cap, &tc), -EAGAIN);
+	assert_int_equal(cap.filter_refreshes, 1);
+	cap.filter_ms -= CD_CAPTURE_FILTER_MIN_MS;	/* a second later */
+	assert_int_equal(cd_capture_refresh_filter(&cap, &tc), 0);
+	assert_int_equal(cap.filter_refreshes, 2);
+	cd_tracker_free(cap.trk);
+	pcap_close(cap.p);
+	cd_findings_free(&fs);
+	cd_state_free(&st);
+}
+
 int
 main(void)
 {
@@ -228,6 +267,7 @@ main(void)
 		cmocka_unit_test(test_known_cores),
 		cmocka_unit_test(test_many_cores),
 		cmocka_unit_test(test_cooked),
+		cmocka_unit_test(test_refresh_rate),
 	};
 
 	memset(&tc, 0, sizeof(tc));

@@ -174,6 +174,31 @@ test_stations(void **state)
 	wfx_free(w);
 }
 
+/* Spoofed Core OUIs on the AP: capped, and forgotten once gone. */
+static void
+test_station_devices_bounded(void **state)
+{
+	struct wfx	*w = inspect(NOFILES, "kernel-ap-70-cores.nl");
+	unsigned	 n = 0;
+
+	(void)state;
+	for (const struct cd_device *d = w->st.devices; d != NULL; d = d->next)
+		n++;
+	assert_int_equal(n, CD_WIFI_MAX_DEVICES);
+	/* Gone from the list: kept for an hour, then forgotten. */
+	wfx_kernel(w, "kernel-ap-no-stations.nl");
+	wfx_run(w);
+	assert_non_null(wfx_device(w, "08:00:28:ee:00:00"));
+	for (int i = 0; i < 60; i++)
+		wfx_run(w);
+	assert_null(w->st.devices);
+	/* A Core seen after the flood left still gets in. */
+	wfx_kernel(w, "kernel-ap-ch6-one.nl");
+	wfx_run(w);
+	assert_non_null(wfx_device(w, "70:ff:76:00:00:02"));
+	wfx_free(w);
+}
+
 static void
 test_min_signal(void **state)
 {
@@ -393,6 +418,7 @@ main(void)
 		cmocka_unit_test(test_station_channel13),
 		cmocka_unit_test(test_5ghz_only),
 		cmocka_unit_test(test_stations),
+		cmocka_unit_test(test_station_devices_bounded),
 		cmocka_unit_test(test_min_signal),
 		cmocka_unit_test(test_known_core),
 		cmocka_unit_test(test_kernel_wins),
