@@ -157,8 +157,6 @@ trk_core_by_ip(struct cd_tracker *t, int af, const uint8_t *ip)
 	return NULL;
 }
 
-static void	core_expire(struct cd_tracker *t, size_t i, int64_t when);
-
 /*
  * Anyone can send from a MAC with a Core's prefix: when the table is
  * full, the Core known by its OUI alone that was silent longest makes
@@ -178,7 +176,7 @@ core_evict(struct cd_tracker *t, int64_t now)
 		return false;
 	log_debug("tracker: %d Cores tracked; %s, known by its OUI alone, "
 	    "makes room", CD_TRACKER_MAX_CORES, t->cores[old]->macstr);
-	core_expire(t, old, now);
+	trk_forget(t, old, now);
 	return true;
 }
 
