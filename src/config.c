@@ -13,6 +13,7 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/un.h>
 
 #include <arpa/inet.h>
@@ -717,7 +718,9 @@ read_file(struct ld *ld)
 		close(fd);
 		return ld_err(ld, r, NULL, "cannot read: %s", strerror(-r));
 	}
-	if (!S_ISREG(st.st_mode)) {
+	/* /dev/null is the usual "no file": read as empty, the defaults. */
+	if (!S_ISREG(st.st_mode) &&
+	    !(S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3))) {
 		close(fd);
 		if (S_ISDIR(st.st_mode))
 			return ld_err(ld, -EISDIR, NULL, "not a regular file: "
