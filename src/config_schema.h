@@ -28,6 +28,7 @@ enum ktype {
 	T_FACILITY,
 	T_OUIS,
 	T_HOSTPORT,
+	T_CORES,
 };
 
 /* Constraints on a string, or on each string of a list. */
@@ -70,7 +71,20 @@ struct ktype_ops {
 	int		 list;
 	setfn		 set;
 	freefn		 free;
+	/*
+	 * A list of mappings with these keys (NULL-terminated): the loader
+	 * gives set() nfields texts per entry, NULL for a key not written,
+	 * and *bad the index of the text at fault.
+	 */
+	const char *const *fields;
 };
+
+/* The keys of an entry of cores:, in the order set_cores() takes them. */
+enum { CORE_F_MAC, CORE_F_ID, CORE_F_NAME, CORE_F_EXPECTED, CORE_NFIELDS };
+extern const char *const cd_cfg_core_fields[];
+int	cd_cfg_set_cores(struct cd_config *, const struct ckey *,
+	    const char *const *, size_t, size_t *, struct why *);
+void	cd_cfg_free_cores(struct cd_config *, const struct ckey *);
 
 #define FLD(m)	offsetof(struct cd_config, m), sizeof(((struct cd_config *)0)->m)
 #define AUX(m)	offsetof(struct cd_config, m)
