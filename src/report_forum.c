@@ -4,7 +4,7 @@
  * corediagd-ctl report --forum: the post the Spark troubleshooting guide
  * asks for (its STEP 6), from the daemon's report and this host's files.
  * Nothing secret goes in: the Wi-Fi readers keep a passphrase's length,
- * never its text, and the SSID is left out too.
+ * never its text, and the Wi-Fi part leaves the SSIDs out too.
  */
 
 #include <stdbool.h>
