@@ -30,7 +30,7 @@ struct cd_oui {
 struct cd_core_conf {
 	char	mac[18];		/* lower case; "" when given by id */
 	char	id[CD_CORE_ID_LEN + 1];	/* lower case; "" when by MAC */
-	char	name[CD_CORE_NAME_MAX + 1];
+	char	name[CD_CORE_NAME_MAX + 1];	/* "" when not given */
 	bool	expected;
 };
 

@@ -126,13 +126,12 @@ core_entry(const char *const *t, struct cd_core_conf *c, size_t *bad,
 		    "got '%s'", CD_CORE_ID_LEN,
 		    cd_cfg_shown(t[CORE_F_ID], q, sizeof(q)));
 	*bad = CORE_F_NAME;
-	if (t[CORE_F_NAME] == NULL)
-		return core_why(w, "a Core needs a name");
-	if (core_name(t[CORE_F_NAME]) != 0)
+	if (t[CORE_F_NAME] != NULL && core_name(t[CORE_F_NAME]) != 0)
 		return core_why(w, "a name is 1 to %d printable characters "
 		    "without blanks at either end, got '%s'", CD_CORE_NAME_MAX,
 		    cd_cfg_shown(t[CORE_F_NAME], q, sizeof(q)));
-	snprintf(c->name, sizeof(c->name), "%s", t[CORE_F_NAME]);
+	if (t[CORE_F_NAME] != NULL)
+		snprintf(c->name, sizeof(c->name), "%s", t[CORE_F_NAME]);
 	*bad = CORE_F_EXPECTED;
 	if (t[CORE_F_EXPECTED] != NULL &&
 	    core_bool(t[CORE_F_EXPECTED], &c->expected) != 0)
@@ -149,7 +148,7 @@ core_dup(const struct cd_core_conf *v, size_t i, size_t *bad, struct why *w)
 
 	for (j = 0; j < i; j++) {
 		*bad = CORE_F_NAME;
-		if (strcmp(v[j].name, v[i].name) == 0)
+		if (v[i].name[0] != '\0' && strcmp(v[j].name, v[i].name) == 0)
 			return core_why(w, "the name '%s' is given twice",
 			    v[i].name);
 		*bad = CORE_F_MAC;

@@ -81,7 +81,7 @@ cd_cores_name(const struct cd_config *cfg, const struct cd_cores *cs,
 		if (strcmp(cs->rec[i].mac, mac) == 0)
 			id = cs->rec[i].device_id;
 	c = cd_cores_conf(cfg, mac, id);
-	return c != NULL ? c->name : NULL;
+	return c != NULL && c->name[0] != '\0' ? c->name : NULL;
 }
 
 /* What the devices list says of a Core now, into its record. */
@@ -140,8 +140,12 @@ raise_missing(struct cd_findings *fs, const struct cd_core_conf *c,
 		snprintf(ago, sizeof(ago), "%lld min", sec / 60);
 	else
 		snprintf(ago, sizeof(ago), "%lld h", sec / 3600);
-	snprintf(summary, sizeof(summary), "%s, an expected Core, has not "
-	    "been seen for %s or more", c->name, ago);
+	if (c->name[0] != '\0')
+		snprintf(summary, sizeof(summary), "%s, an expected Core, has "
+		    "not been seen for %s or more", c->name, ago);
+	else
+		snprintf(summary, sizeof(summary), "an expected Core has not "
+		    "been seen for %s or more", ago);
 	if (r != NULL && r->last_seen != 0)
 		snprintf(detail, sizeof(detail), "last seen %s; no packet "
 		    "from it since", cd_rfc3339(r->last_seen, when,
@@ -237,6 +241,11 @@ cd_cores_tick(struct cd_cores *cs, const struct cd_config *cfg,
 				break;
 		if (d == NULL)
 			r->online = false;
+		/* A new day (UTC): today's sessions start from none. */
+		if (r->day != now / DAY_MS) {
+			r->day = now / DAY_MS;
+			r->sessions_today = 0;
+		}
 	}
 	check_missing(cs, cfg, st, fs, now);
 }
@@ -274,42 +283,68 @@ jtime(int64_t ms)
 	    sizeof(buf))) : NULL;
 }
 
+/* The device of a Core now, by its MAC or its configured device ID. */
+static const struct cd_device *
+core_device(const struct cd_state *st, const char *mac,
+    const struct cd_core_conf *c)
+{
+	const struct cd_device	*d;
+
+	for (d = st->devices; d != NULL; d = d->next) {
+		if (mac != NULL && strcmp(d->mac, mac) == 0)
+			return d;
+		if (c != NULL && c->id[0] != '\0' && d->device_id != NULL &&
+		    strcmp(d->device_id, c->id) == 0)
+			return d;
+	}
+	return NULL;
+}
+
+static struct json_object *
+str_or_null(const char *s)
+{
+	return s != NULL && s[0] != '\0' ? json_object_new_string(s) : NULL;
+}
+
 static struct json_object *
 core_json(const struct cd_core_conf *c, const struct cd_core_rec *r,
     const struct cd_state *st, const struct cd_findings *fs)
 {
 	struct json_object	*o = json_object_new_object();
-	const struct cd_device	*d = NULL;
+	const struct cd_device	*d;
 	const struct cd_finding	*f;
-	const char		*state = "never seen";
+	const char		*state = "never seen", *mac = NULL, *id = NULL;
 	char			 subj[48];
 
 	if (r != NULL && r->mac[0] != '\0')
-		for (d = st->devices; d != NULL; d = d->next)
-			if (strcmp(d->mac, r->mac) == 0)
-				break;
-	if (d != NULL)
+		mac = r->mac;
+	else if (c != NULL && c->mac[0] != '\0')
+		mac = c->mac;
+	if ((d = core_device(st, mac, c)) != NULL) {
 		state = d->state;
-	else if (r != NULL && r->first_seen != 0)
+		mac = d->mac;
+		id = d->device_id;
+	} else if (r != NULL && r->first_seen != 0)
 		state = "away";
-	snprintf(subj, sizeof(subj), "core:%s", r != NULL && r->mac[0] ?
-	    r->mac : c != NULL && c->mac[0] ? c->mac : c != NULL ? c->id : "");
+	if (r != NULL && r->device_id[0] != '\0')
+		id = r->device_id;
+	else if (id == NULL && c != NULL && c->id[0] != '\0')
+		id = c->id;
+	snprintf(subj, sizeof(subj), "core:%s", mac != NULL ? mac :
+	    id != NULL ? id : "");
 	f = cd_finding_find(fs, "core.missing", subj);
 	if (f != NULL && f->active)
 		state = "missing";
-	json_object_object_add(o, "name", c != NULL ?
-	    json_object_new_string(c->name) : NULL);
-	json_object_object_add(o, "mac", r != NULL && r->mac[0] ?
-	    json_object_new_string(r->mac) : c != NULL && c->mac[0] ?
-	    json_object_new_string(c->mac) : NULL);
-	json_object_object_add(o, "device_id", r != NULL && r->device_id[0] ?
-	    json_object_new_string(r->device_id) : c != NULL && c->id[0] ?
-	    json_object_new_string(c->id) : NULL);
+	json_object_object_add(o, "name", str_or_null(c ? c->name : NULL));
+	json_object_object_add(o, "mac", str_or_null(mac));
+	json_object_object_add(o, "device_id", str_or_null(id));
 	json_object_object_add(o, "expected",
 	    json_object_new_boolean(c != NULL && c->expected));
 	json_object_object_add(o, "state", json_object_new_string(state));
-	json_object_object_add(o, "first_seen", jtime(r ? r->first_seen : 0));
-	json_object_object_add(o, "last_seen", jtime(r ? r->last_seen : 0));
+	json_object_object_add(o, "first_seen", jtime(r ? r->first_seen :
+	    d ? d->first_seen : 0));
+	json_object_object_add(o, "last_seen", jtime(r ? r->last_seen :
+	    d ? d->last_seen : 0));
 	json_object_object_add(o, "last_online", jtime(r ? r->last_online : 0));
 	json_object_object_add(o, "last_handshake",
 	    jtime(r ? r->last_handshake : 0));

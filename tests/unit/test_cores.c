@@ -95,6 +95,13 @@ test_cores_list(void **state)
 	assert_string_equal(cfg->state_dir, "");
 	cd_config_free(cfg);
 
+	/* A name is optional: the Core is then shown by its MAC. */
+	cfg = load_ok("cores: [{\"mac\":\"" MAC "\"}]\n");
+	assert_int_equal(cfg->cores.n, 1);
+	assert_string_equal(cfg->cores.v[0].name, "");
+	assert_true(cfg->cores.v[0].expected);
+	cd_config_free(cfg);
+
 	cfg = load_ok("cores:\n");
 	assert_int_equal(cfg->cores.n, 0);
 	cd_config_free(cfg);
@@ -110,8 +117,6 @@ test_cores_errors(void **state)
 	    ":2:5: cores[0]: expected a mapping, got 'Garage'");
 	expect_error("cores:\n  - name: Garage\n",
 	    ":2:5: cores[0]: a Core needs a mac or an id");
-	expect_error("cores:\n  - mac: " MAC "\n",
-	    ":2:5: cores[0]: a Core needs a name");
 	expect_error("cores:\n  - mac: 08:00:28\n    name: A\n",
 	    ":2:10: cores[0]: expected a MAC such as 08:00:28:aa:bb:cc, "
 	    "got '08:00:28'");
