@@ -140,6 +140,7 @@ static const struct ckey keys[] = {
 	  .help = "user to drop to after start-up; empty = keep" },
 
 	{ "cores", T_CORES, FLD(cores), .defl = def_none,
+	  .fields = cd_cfg_core_fields,
 	  .help = "the Cores by name: mac or id, name, expected" },
 	{ "cores_missing_after", T_DURATION, FLD(cores_missing_after_ms),
 	  .min = 10 * MS_S, .max = 7 * 24 * MS_H, .def = "10m",
@@ -469,7 +470,7 @@ static int
 maplist_entry(struct ld *ld, const struct ckey *k, const yaml_node_t *e,
     size_t i, const char **texts, const yaml_node_t **at)
 {
-	const char *const	*fields = cd_cfg_types[k->type].fields;
+	const char *const	*fields = k->fields;
 	const yaml_node_pair_t	*p;
 	const yaml_node_t	*pk, *pv;
 	char			 what[96], q[80];
@@ -530,7 +531,7 @@ set_maplist(struct ld *ld, const struct ckey *k, const yaml_node_t *v)
 		return ld_err(ld, -EINVAL, &v->start_mark, "%s: expected %s, "
 		    "got %s", k->path, cd_cfg_types[k->type].what,
 		    node_what(v, what, sizeof(what)));
-	for (nf = 0; cd_cfg_types[k->type].fields[nf] != NULL; nf++)
+	for (nf = 0; k->fields[nf] != NULL; nf++)
 		continue;
 	it = v->data.sequence.items.start;
 	n = (size_t)(v->data.sequence.items.top - it);
@@ -571,7 +572,7 @@ set_leaf(struct ld *ld, const struct ckey *k, const yaml_node_t *v)
 	char		 what[96];
 	int		 r;
 
-	if (cd_cfg_types[k->type].fields != NULL)
+	if (k->fields != NULL)
 		return set_maplist(ld, k, v);
 	if (cd_cfg_types[k->type].list)
 		return set_list(ld, k, v);

@@ -54,6 +54,12 @@ struct ckey {
 	const char	 *def;		/* the default, as it would be written */
 	const char *const *defl;	/* the default of a list */
 	const char	 *help;
+	/*
+	 * A list of mappings with these keys (NULL-terminated): the loader
+	 * gives set() that many texts per entry, NULL for a key not written,
+	 * and set() gives back in *bad the index of the text at fault.
+	 */
+	const char *const *fields;
 };
 
 /* Why a value was refused, with room to quote the user's text. */
@@ -71,12 +77,6 @@ struct ktype_ops {
 	int		 list;
 	setfn		 set;
 	freefn		 free;
-	/*
-	 * A list of mappings with these keys (NULL-terminated): the loader
-	 * gives set() nfields texts per entry, NULL for a key not written,
-	 * and *bad the index of the text at fault.
-	 */
-	const char *const *fields;
 };
 
 /* The keys of an entry of cores:, in the order set_cores() takes them. */

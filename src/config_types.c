@@ -653,7 +653,7 @@ const struct ktype_ops cd_cfg_types[] = {
 	    set_ouis, free_ouis },
 	[T_HOSTPORT] = { "HOST:PORT", 0, set_hostport, free_hostport },
 	[T_CORES] = { "a list of Cores, each a mapping", 1,
-	    cd_cfg_set_cores, cd_cfg_free_cores, cd_cfg_core_fields },
+	    cd_cfg_set_cores, cd_cfg_free_cores },
 };
 
 bool
