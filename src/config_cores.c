@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "cd_config.h"
 #include "config_schema.h"
@@ -91,20 +90,6 @@ core_name(const char *s)
 	return 0;
 }
 
-static int
-core_bool(const char *s, bool *b)
-{
-	if (strcasecmp(s, "true") == 0 || strcasecmp(s, "yes") == 0 ||
-	    strcasecmp(s, "on") == 0)
-		*b = true;
-	else if (strcasecmp(s, "false") == 0 || strcasecmp(s, "no") == 0 ||
-	    strcasecmp(s, "off") == 0)
-		*b = false;
-	else
-		return -EINVAL;
-	return 0;
-}
-
 /* One entry from its texts; *bad is the field at fault. */
 static int
 core_entry(const char *const *t, struct cd_core_conf *c, size_t *bad,
@@ -134,7 +119,7 @@ core_entry(const char *const *t, struct cd_core_conf *c, size_t *bad,
 		snprintf(c->name, sizeof(c->name), "%s", t[CORE_F_NAME]);
 	*bad = CORE_F_EXPECTED;
 	if (t[CORE_F_EXPECTED] != NULL &&
-	    core_bool(t[CORE_F_EXPECTED], &c->expected) != 0)
+	    cd_cfg_bool_parse(t[CORE_F_EXPECTED], &c->expected) != 0)
 		return core_why(w, "expected a boolean (true/false), got '%s'",
 		    cd_cfg_shown(t[CORE_F_EXPECTED], q, sizeof(q)));
 	return 0;

@@ -6,6 +6,7 @@
 #ifndef CD_CONFIG_SCHEMA_H
 #define CD_CONFIG_SCHEMA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -96,6 +97,8 @@ extern const struct ktype_ops cd_cfg_types[];
 
 /* "500ms" -> 500; 0, or -EINVAL with the reason in w. */
 int	cd_cfg_dur_parse(const char *s, uint64_t *ms, struct why *w);
+/* true/yes/on, false/no/off (any case); 0 or -EINVAL. */
+int	cd_cfg_bool_parse(const char *s, bool *b);
 /* User text made printable and short, for error messages. */
 const char *cd_cfg_shown(const char *s, char *buf, size_t len);
 

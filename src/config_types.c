@@ -286,8 +286,8 @@ cd_cfg_dur_parse(const char *s, uint64_t *ms, struct why *w)
 	    wq(w, s));
 }
 
-static int
-bool_parse(const char *s, bool *b)
+int
+cd_cfg_bool_parse(const char *s, bool *b)
 {
 	static const char *const yes[] = { "true", "yes", "on" };
 	static const char *const no[] = { "false", "no", "off" };
@@ -438,7 +438,7 @@ set_bool(struct cd_config *cfg, const struct ckey *k,
 {
 	(void)n;
 	*bad = 0;
-	if (bool_parse(v[0], fld(cfg, k->off)) != 0)
+	if (cd_cfg_bool_parse(v[0], fld(cfg, k->off)) != 0)
 		return whyf(w, "expected a boolean (true/false), got '%s'",
 		    wq(w, v[0]));
 	return 0;

@@ -24,19 +24,19 @@
 struct cd_core_rec {
 	char		 mac[18];	/* "" for a named Core never seen */
 	char		 device_id[CD_CORE_ID_LEN + 1];
-	int64_t		 first_seen;	/* ms since the epoch; 0 = never */
+	int64_t		 first_seen;	/* ms since the epoch; 0: never */
 	int64_t		 last_seen;
-	int64_t		 last_online;	/* last time its cloud session was up */
+	int64_t		 last_online;	/* its cloud session last seen up */
 	int64_t		 last_handshake; /* last session that came up */
 	unsigned	 sessions_today;
-	int64_t		 day;		/* the UTC day sessions_today counts */
+	int64_t		 day;		/* UTC day of sessions_today */
 	bool		 online;	/* at the last tick */
 };
 
 struct cd_cores {
 	struct cd_core_rec	 rec[CD_CORES_MAX_REC];
 	size_t			 n;
-	int64_t			 started;	/* missing counts from here */
+	int64_t			 started;	/* missing counts from */
 	unsigned		 changes;	/* bumped on a learned fact */
 };
 
@@ -52,8 +52,8 @@ const char *cd_cores_name(const struct cd_config *cfg,
 	    const struct cd_cores *cs, const char *mac);
 
 /*
- * Learn from the devices list (IDs, times, sessions), restore what a restart forgot, and raise or clear
- * core.missing.
+ * Learn from the devices list (IDs, times, sessions), restore what a
+ * restart forgot, and raise or clear core.missing.
  */
 void	cd_cores_tick(struct cd_cores *cs, const struct cd_config *cfg,
 	    struct cd_state *st, struct cd_findings *fs, int64_t now);

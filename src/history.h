@@ -42,7 +42,7 @@ struct cd_history {
 	unsigned		 changes;	/* cores' at the last write */
 	int64_t			 last_write;
 	bool			 busy;		/* a write on a worker */
-	bool			 warned;	/* a write failure was logged */
+	bool			 warned;	/* a failure was logged */
 };
 
 /* Read dir's state file into cs and h; never fails (logs and starts afresh). */
