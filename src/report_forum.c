@@ -212,8 +212,8 @@ cd_report_text_cores(FILE *out, struct json_object *doc)
 	}
 	if (!outside_network(doc))
 		return;
-	fprintf(out, "  Every network check passes, so the cause is likely "
-	    "outside the network, in the Core itself:\n"
+	fprintf(out, "  No network check found a fault, so the cause is "
+	    "likely outside the network, in the Core itself:\n"
 	    "  - power: a supply of at least 500 mA, not an unpowered hub\n"
 	    "  - antenna: on a u.FL Core, attached and firmly seated\n"
 	    "  - Wi-Fi credentials: hold MODE 3 s (flashing blue, listening "
