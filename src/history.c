@@ -21,11 +21,14 @@ static int64_t
 jint(struct json_object *o, const char *key)
 {
 	struct json_object	*v;
+	int64_t			 n;
 
 	if (!json_object_object_get_ex(o, key, &v) ||
 	    !json_object_is_type(v, json_type_int))
 		return 0;
-	return json_object_get_int64(v);
+	/* Times and counts: a negative one is not ours to believe. */
+	n = json_object_get_int64(v);
+	return n > 0 ? n : 0;
 }
 
 static const char *
