@@ -53,6 +53,16 @@ const struct cd_catalogue_entry cd_catalogue[] = {
 	{ "dhcp.multiple_servers", W,
 	  "keep one DHCP server on the LAN; turn off the other (often a second router or an access point)" },
 	{ "core.seen", I, NULL },
+	{ "core.missing", W,
+	  "a Core that never joins the Wi-Fi sends nothing the network can "
+	  "see, so check the Core itself: power it from a supply of at least "
+	  "500 mA (a phone charger, not an unpowered hub); on a u.FL Core, "
+	  "make sure the antenna is attached firmly; read its LED: flashing "
+	  "blue means it has no Wi-Fi credentials (hold MODE 3 s for listening "
+	  "mode and send them again), flashing green that it has them but "
+	  "cannot join (check SSID and passphrase; hold MODE 10 s to clear its "
+	  "memory, then set it up again), no light at all that it has no "
+	  "power" },
 	{ "core.no_lease", E,
 	  "check the DHCP server (pool full? MAC filter?): the Core needs a DHCP lease" },
 	{ "core.static_ip", W,

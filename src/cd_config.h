@@ -23,6 +23,22 @@ struct cd_oui {
 	uint8_t	b[3];
 };
 
+/* One entry of the cores: list (corediagd.yaml(5), CORES). */
+#define CD_CORES_MAX		64
+#define CD_CORE_NAME_MAX	32
+#define CD_CORE_ID_LEN		24	/* hex digits of a device ID */
+struct cd_core_conf {
+	char	mac[18];		/* lower case; "" when given by id */
+	char	id[CD_CORE_ID_LEN + 1];	/* lower case; "" when by MAC */
+	char	name[CD_CORE_NAME_MAX + 1];	/* "" when not given */
+	bool	expected;
+};
+
+struct cd_corelist {
+	struct cd_core_conf	*v;
+	size_t			 n;
+};
+
 struct cd_config {
 	char			*path;		/* file it came from, or NULL */
 
@@ -88,6 +104,10 @@ struct cd_config {
 	} metrics;
 
 	char			*user;
+
+	struct cd_corelist	 cores;
+	uint64_t		 cores_missing_after_ms;
+	char			*state_dir;	/* "" = keep no history */
 };
 
 /* A configuration holding every default of corediagd.yaml(5); NULL only when out of memory. */

@@ -139,6 +139,16 @@ static const struct ckey keys[] = {
 
 	{ "user", T_STRING, FLD(user), .def = "corediag",
 	  .help = "user to drop to after start-up; empty = keep" },
+
+	{ "cores", T_CORES, FLD(cores), .defl = def_none,
+	  .fields = cd_cfg_core_fields,
+	  .help = "the Cores by name: mac or id, name, expected" },
+	{ "cores_missing_after", T_DURATION, FLD(cores_missing_after_ms),
+	  .min = 10 * MS_S, .max = 7 * 24 * MS_H, .def = "10m",
+	  .help = "an expected Core unseen this long is missing" },
+	{ "state_dir", T_STRING, FLD(state_dir),
+	  .flags = F_ABSPATH | F_EMPTYOK, .def = "/var/lib/corediagd",
+	  .help = "where the history is kept; empty = keep none" },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
@@ -459,6 +469,106 @@ set_list(struct ld *ld, const struct ckey *k, const yaml_node_t *v)
 	return apply(ld, k, &one, 1, v);
 }
 
+/* One entry of a list of mappings into its slots of texts and nodes. */
+static int
+maplist_entry(struct ld *ld, const struct ckey *k, const yaml_node_t *e,
+    size_t i, const char **texts, const yaml_node_t **at)
+{
+	const char *const	*fields = k->fields;
+	const yaml_node_pair_t	*p;
+	const yaml_node_t	*pk, *pv;
+	char			 what[96], q[80];
+	size_t			 f;
+	int			 r;
+
+	if (e->type != YAML_MAPPING_NODE)
+		return ld_err(ld, -EINVAL, &e->start_mark, "%s[%zu]: expected "
+		    "a mapping, got %s", k->path, i,
+		    node_what(e, what, sizeof(what)));
+	for (p = e->data.mapping.pairs.start; p < e->data.mapping.pairs.top;
+	    p++) {
+		if ((pk = ld_node(ld, p->key)) == NULL ||
+		    (pv = ld_node(ld, p->value)) == NULL)
+			return ld_err(ld, -EINVAL, &e->start_mark,
+			    "malformed mapping");
+		if (pk->type != YAML_SCALAR_NODE ||
+		    (r = scalar_ok(ld, pk, k->path)) != 0)
+			return ld_err(ld, -EINVAL, &pk->start_mark, "%s[%zu]: "
+			    "a key must be a string", k->path, i);
+		for (f = 0; fields[f] != NULL; f++)
+			if (strcmp(fields[f], node_text(pk)) == 0)
+				break;
+		if (fields[f] == NULL)
+			return ld_err(ld, -EINVAL, &pk->start_mark, "%s[%zu]: "
+			    "unknown key '%s'", k->path, i,
+			    cd_cfg_shown(node_text(pk), q, sizeof(q)));
+		if (texts[f] != NULL)
+			return ld_err(ld, -EINVAL, &pk->start_mark, "%s[%zu]: "
+			    "duplicate key '%s'", k->path, i, fields[f]);
+		if (pv->type != YAML_SCALAR_NODE || node_is_null(pv))
+			return ld_err(ld, -EINVAL, &pv->start_mark, "%s[%zu]."
+			    "%s: expected a string, got %s", k->path, i,
+			    fields[f], node_what(pv, what, sizeof(what)));
+		if ((r = scalar_ok(ld, pv, k->path)) != 0)
+			return r;
+		texts[f] = node_text(pv);
+		at[f] = pv;
+	}
+	return 0;
+}
+
+/* A list of mappings (cores:): nfields texts per entry to the setter. */
+static int
+set_maplist(struct ld *ld, const struct ckey *k, const yaml_node_t *v)
+{
+	const yaml_node_item_t	*it;
+	const yaml_node_t	*e, **at = NULL;
+	const char		**texts = NULL;
+	struct why		 w;
+	char			 what[96];
+	size_t			 nf, n, i, f, bad = 0;
+	int			 r;
+
+	if (node_is_null(v))
+		return cd_cfg_types[k->type].set(ld->cfg, k, NULL, 0, &bad, &w);
+	if (v->type != YAML_SEQUENCE_NODE)
+		return ld_err(ld, -EINVAL, &v->start_mark, "%s: expected %s, "
+		    "got %s", k->path, cd_cfg_types[k->type].what,
+		    node_what(v, what, sizeof(what)));
+	for (nf = 0; k->fields[nf] != NULL; nf++)
+		continue;
+	it = v->data.sequence.items.start;
+	n = (size_t)(v->data.sequence.items.top - it);
+	texts = calloc(n * nf + 1, sizeof(*texts));
+	at = calloc(n * nf + 1, sizeof(*at));
+	if (texts == NULL || at == NULL) {
+		r = ld_err(ld, -ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if ((e = ld_node(ld, it[i])) == NULL) {
+			r = ld_err(ld, -EINVAL, &v->start_mark,
+			    "%s: malformed list", k->path);
+			goto out;
+		}
+		for (f = 0; f < nf; f++)
+			at[i * nf + f] = e;
+		if ((r = maplist_entry(ld, k, e, i, texts + i * nf,
+		    at + i * nf)) != 0)
+			goto out;
+	}
+	r = cd_cfg_types[k->type].set(ld->cfg, k, texts, n * nf, &bad, &w);
+	if (r == -ENOMEM)
+		r = ld_err(ld, r, NULL, "out of memory");
+	else if (r != 0)
+		r = ld_err(ld, r, bad < n * nf ? &at[bad]->start_mark :
+		    &v->start_mark, "%s[%zu]: %s", k->path, bad / nf, w.msg);
+out:
+	free(texts);
+	free(at);
+	return r;
+}
+
 static int
 set_leaf(struct ld *ld, const struct ckey *k, const yaml_node_t *v)
 {
@@ -466,6 +576,8 @@ set_leaf(struct ld *ld, const struct ckey *k, const yaml_node_t *v)
 	char		 what[96];
 	int		 r;
 
+	if (k->fields != NULL)
+		return set_maplist(ld, k, v);
 	if (cd_cfg_types[k->type].list)
 		return set_list(ld, k, v);
 	/* A string key left empty is ""; other types have no empty value. */

@@ -6,6 +6,7 @@
 #ifndef CD_CONFIG_SCHEMA_H
 #define CD_CONFIG_SCHEMA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,7 @@ enum ktype {
 	T_FACILITY,
 	T_OUIS,
 	T_HOSTPORT,
+	T_CORES,
 };
 
 /* Constraints on a string, or on each string of a list. */
@@ -53,6 +55,12 @@ struct ckey {
 	const char	 *def;		/* the default, as it would be written */
 	const char *const *defl;	/* the default of a list */
 	const char	 *help;
+	/*
+	 * A list of mappings with these keys (NULL-terminated): the loader
+	 * gives set() that many texts per entry, NULL for a key not written,
+	 * and set() gives back in *bad the index of the text at fault.
+	 */
+	const char *const *fields;
 };
 
 /* Why a value was refused, with room to quote the user's text. */
@@ -72,6 +80,13 @@ struct ktype_ops {
 	freefn		 free;
 };
 
+/* The keys of an entry of cores:, in the order set_cores() takes them. */
+enum { CORE_F_MAC, CORE_F_ID, CORE_F_NAME, CORE_F_EXPECTED, CORE_NFIELDS };
+extern const char *const cd_cfg_core_fields[];
+int	cd_cfg_set_cores(struct cd_config *, const struct ckey *,
+	    const char *const *, size_t, size_t *, struct why *);
+void	cd_cfg_free_cores(struct cd_config *, const struct ckey *);
+
 #define FLD(m)	offsetof(struct cd_config, m), sizeof(((struct cd_config *)0)->m)
 #define AUX(m)	offsetof(struct cd_config, m)
 #define MS_S	INT64_C(1000)
@@ -82,6 +97,8 @@ extern const struct ktype_ops cd_cfg_types[];
 
 /* "500ms" -> 500; 0, or -EINVAL with the reason in w. */
 int	cd_cfg_dur_parse(const char *s, uint64_t *ms, struct why *w);
+/* true/yes/on, false/no/off (any case); 0 or -EINVAL. */
+int	cd_cfg_bool_parse(const char *s, bool *b);
 /* User text made printable and short, for error messages. */
 const char *cd_cfg_shown(const char *s, char *buf, size_t len);
 

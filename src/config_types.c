@@ -286,8 +286,8 @@ cd_cfg_dur_parse(const char *s, uint64_t *ms, struct why *w)
 	    wq(w, s));
 }
 
-static int
-bool_parse(const char *s, bool *b)
+int
+cd_cfg_bool_parse(const char *s, bool *b)
 {
 	static const char *const yes[] = { "true", "yes", "on" };
 	static const char *const no[] = { "false", "no", "off" };
@@ -438,7 +438,7 @@ set_bool(struct cd_config *cfg, const struct ckey *k,
 {
 	(void)n;
 	*bad = 0;
-	if (bool_parse(v[0], fld(cfg, k->off)) != 0)
+	if (cd_cfg_bool_parse(v[0], fld(cfg, k->off)) != 0)
 		return whyf(w, "expected a boolean (true/false), got '%s'",
 		    wq(w, v[0]));
 	return 0;
@@ -652,6 +652,8 @@ const struct ktype_ops cd_cfg_types[] = {
 	[T_OUIS] = { "a list of OUIs such as \"08:00:28\"", 1,
 	    set_ouis, free_ouis },
 	[T_HOSTPORT] = { "HOST:PORT", 0, set_hostport, free_hostport },
+	[T_CORES] = { "a list of Cores, each a mapping", 1,
+	    cd_cfg_set_cores, cd_cfg_free_cores },
 };
 
 bool

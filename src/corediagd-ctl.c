@@ -29,7 +29,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: corediagd-ctl [-s SOCKET | -c FILE] report [--json]\n"
+	    "usage: corediagd-ctl [-s SOCKET | -c FILE] report [--json | --forum]\n"
 	    "       corediagd-ctl [-s SOCKET | -c FILE] devices|probes|findings"
 	    " [--json]\n"
 	    "       corediagd-ctl [-s SOCKET | -c FILE] probe [NAME]\n"
@@ -121,6 +121,7 @@ struct ctl {
 	const char	*command;
 	const char	*arg;		/* probe NAME */
 	bool		 json;
+	bool		 forum;		/* report --forum */
 	struct cd_text_opts text;
 };
 
@@ -230,6 +231,30 @@ cmd_query(const struct ctl *c)
 	if (doc == NULL)
 		return 3;
 	code = print_answer(c, doc);
+	json_object_put(doc);
+	if (fflush(stdout) == EOF)
+		return 3;
+	return code;
+}
+
+/*
+ * The forum post: the daemon's report and this host's Wi-Fi files, which
+ * -c FILE (or the default configuration, when readable) names.
+ */
+static int
+cmd_forum(const struct ctl *c)
+{
+	struct json_object	*doc;
+	struct cd_config	*cfg = NULL;
+	char			 err[512];
+	int			 code;
+
+	if ((doc = ask(c, "report\n", CTL_TIMEOUT_MS)) == NULL)
+		return 3;
+	if (cd_config_load(c->config, &cfg, err, sizeof(err)) < 0)
+		cfg = cd_config_new_default();
+	code = cd_report_forum(stdout, doc, cfg);
+	cd_config_free(cfg);
 	json_object_put(doc);
 	if (fflush(stdout) == EOF)
 		return 3;
@@ -347,6 +372,7 @@ parse_args(int argc, char **argv, struct ctl *c)
 		{ "socket", required_argument, NULL, 's' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "forum", no_argument, NULL, 'F' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -361,6 +387,7 @@ parse_args(int argc, char **argv, struct ctl *c)
 		case 's': c->socket = optarg; break;
 		case 'c': c->config = optarg; break;
 		case 'j': c->json = true; break;
+		case 'F': c->forum = true; break;
 		case 'V': version(); exit(0);
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(3);
@@ -374,6 +401,11 @@ parse_args(int argc, char **argv, struct ctl *c)
 		fprintf(stderr, "corediagd-ctl: unknown command '%s'\n",
 		    c->command);
 		usage(stderr);
+		exit(3);
+	}
+	if (c->forum && (c->json || strcmp(c->command, "report") != 0)) {
+		fprintf(stderr, "corediagd-ctl: --forum goes with report, "
+		    "without --json\n");
 		exit(3);
 	}
 	if (optind < argc && strcmp(c->command, "probe") == 0)
@@ -400,5 +432,7 @@ main(int argc, char **argv)
 		return cmd_watch(&c);
 	if (strcmp(c.command, "metrics") == 0)
 		return cmd_metrics(&c);
+	if (c.forum)
+		return cmd_forum(&c);
 	return cmd_query(&c);
 }

@@ -22,8 +22,11 @@
 static void
 findings_to_log(void *arg, int priority, const char *line)
 {
-	(void)arg;
-	log_line(priority, line);
+	struct cd_daemon	*d = arg;
+	char			 buf[2200];
+
+	log_line(priority, cd_cores_log_line(d->cfg, &d->cores, line, buf,
+	    sizeof(buf)));
 }
 
 static const char *const event_names[] = { "raised", "changed", "cleared" };
@@ -60,6 +63,7 @@ cd_daemon_init(struct cd_daemon *d, uv_loop_t *loop, struct cd_config *cfg,
 	cd_findings_set_watcher(&d->findings, findings_to_watchers, d);
 	cd_findings_set_grader(&d->findings, cd_internet_grade, d);
 	cd_prober_init(&d->prober, d, loop);
+	cd_cores_init(&d->cores, cd_now_ms());
 	if (gethostname(d->host, sizeof(d->host) - 1) < 0)
 		snprintf(d->host, sizeof(d->host), "localhost");
 }
@@ -70,6 +74,8 @@ cd_daemon_report(const struct cd_daemon *d)
 	struct json_object *doc;
 
 	doc = cd_report_json(&d->findings, &d->state, d->host, cd_now_ms());
+	json_object_object_add(doc, "cores", cd_cores_json(&d->cores, d->cfg,
+	    &d->state, &d->findings));
 	cd_export_report(d, doc);
 	return doc;
 }
@@ -194,9 +200,12 @@ signals_start(struct cd_daemon *d)
 static void
 on_findings_tick(uv_timer_t *t)
 {
-	struct cd_daemon *d = t->data;
+	struct cd_daemon	*d = t->data;
+	int64_t			 now = cd_now_ms();
 
-	cd_findings_tick(&d->findings, cd_now_ms());
+	cd_findings_tick(&d->findings, now);
+	cd_cores_tick(&d->cores, d->cfg, &d->state, &d->findings, now);
+	cd_history_tick(&d->history, d->loop, &d->cores, &d->findings, now);
 	cd_vantage_refresh(d);		/* interfaces come and go */
 }
 
@@ -222,6 +231,9 @@ cd_daemon_start(struct cd_daemon *d, char *err, size_t errlen)
 	int			rc;
 
 	cd_vantage_default_lan(d->cfg);
+	cd_history_load(&d->history, d->cfg->state_dir, &d->cores);
+	d->findings.recall = cd_history_recall;
+	d->findings.recall_arg = &d->history;
 	status_limits(d->cfg, &lim);
 	rc = cd_status_open(d->loop, d->cfg->status.socket,
 	    d->cfg->status.mode, d->cfg->status.group, &lim, dispatch, d,
@@ -302,6 +314,8 @@ cd_daemon_stop(struct cd_daemon *d)
 void
 cd_daemon_free(struct cd_daemon *d)
 {
+	cd_history_flush(&d->history, &d->cores, &d->findings);
+	cd_history_free(&d->history);
 	cd_findings_free(&d->findings);
 	cd_state_free(&d->state);
 	cd_config_free(d->cfg);

@@ -6,7 +6,9 @@
 #include <uv.h>
 
 #include "cd_config.h"
+#include "cores.h"
 #include "findings.h"
+#include "history.h"
 #include "probe.h"
 #include "state.h"
 #include "status.h"
@@ -17,6 +19,8 @@ struct cd_daemon {
 	const char		*config_path;	/* what -c said, or the default */
 	struct cd_findings	 findings;
 	struct cd_state		 state;
+	struct cd_cores		 cores;		/* names, records, missing */
+	struct cd_history	 history;	/* state_dir's file */
 	struct cd_prober	 prober;
 	struct cd_status	*status;	/* NULL in --once and --read */
 	struct cd_sniff		*sniff;		/* the live capture, or NULL */

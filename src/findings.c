@@ -244,7 +244,7 @@ cd_finding_raise(struct cd_findings *fs, const struct cd_finding_spec *spec,
 	struct cd_finding		*f;
 	enum cd_severity		 sev;
 	const char			*advice;
-	bool				 was_active;
+	bool				 was_active, fresh = false;
 
 	if (spec->id == NULL || spec->subject == NULL || spec->summary == NULL)
 		return -EINVAL;
@@ -256,8 +256,10 @@ cd_finding_raise(struct cd_findings *fs, const struct cd_finding_spec *spec,
 	if (advice == NULL && cat != NULL)
 		advice = cat->advice;
 
-	if ((f = cd_finding_find(fs, spec->id, spec->subject)) == NULL)
+	if ((f = cd_finding_find(fs, spec->id, spec->subject)) == NULL) {
 		f = finding_new(fs, spec, now);
+		fresh = true;
+	}
 	was_active = f->active;
 	if (!was_active && f->count > 0)
 		fs->ncleared--;
@@ -269,6 +271,8 @@ cd_finding_raise(struct cd_findings *fs, const struct cd_finding_spec *spec,
 	f->source = spec->source;
 	f->last_seen = now;
 	f->count++;
+	if (fresh && fs->recall != NULL)
+		fs->recall(fs->recall_arg, f);
 	f->active = true;
 	if (!was_active)
 		flip(fs, f, now);

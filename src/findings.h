@@ -113,6 +113,9 @@ typedef void cd_finding_grader(void *arg, const struct cd_finding *f,
  */
 #define CD_FINDINGS_MAX_CLEARED	256
 
+/* A finding raised for the first time since start-up: what a restart forgot. */
+typedef void cd_finding_recall(void *arg, struct cd_finding *f);
+
 struct cd_findings {
 	struct cd_finding	*head;
 	struct cd_finding	*tail;
@@ -125,6 +128,8 @@ struct cd_findings {
 	cd_finding_grader	*grader;
 	void			*grader_arg;
 	unsigned		 walking;	/* inside cd_findings_foreach */
+	cd_finding_recall	*recall;	/* may restore first_seen, count */
+	void			*recall_arg;
 };
 
 /* The catalogue of finding IDs (catalogue.c; corediagd(8), FINDINGS). */

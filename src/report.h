@@ -40,6 +40,12 @@ void	cd_report_text_devices(FILE *out, struct json_object *devices,
 	    const struct cd_text_opts *o);
 void	cd_report_text_probes(FILE *out, struct json_object *probes,
 	    const struct cd_text_opts *o);
+/* report_forum.c: the post of corediagd-ctl report --forum; exit code. */
+struct cd_config;
+/* The Cores by name, and what to check when the network is not the cause. */
+void	cd_report_text_cores(FILE *out, struct json_object *doc);
+int	cd_report_forum(FILE *out, struct json_object *doc,
+	    const struct cd_config *cfg);
 /* One line for a `watch` event. */
 void	cd_report_text_event(FILE *out, struct json_object *ev,
 	    const struct cd_text_opts *o);

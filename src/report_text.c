@@ -225,6 +225,11 @@ cd_report_text(FILE *out, struct json_object *doc,
 	if (json_object_object_get_ex(doc, "devices", &v))
 		cd_report_text_devices(out, v, o);
 	fputc('\n', out);
+	if (json_object_object_get_ex(doc, "cores", &v) &&
+	    json_object_array_length(v) > 0) {
+		cd_report_text_cores(out, doc);
+		fputc('\n', out);
+	}
 	if (json_object_object_get_ex(doc, "probes", &v))
 		cd_report_text_probes(out, v, o);
 	if (json_object_object_get_ex(doc, "capture", &v)) {

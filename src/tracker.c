@@ -352,7 +352,8 @@ core_sync(struct cd_tracker *t, struct trk_core *c)
 	d->visibility = c->on_path ? "on_path" : "broadcast_only";
 	cd_setstr(&d->ip, c->addr.af ? trk_ipstr(&c->addr, ip, sizeof(ip)) :
 	    NULL);
-	cd_setstr(&d->device_id, c->device_id[0] ? c->device_id : NULL);
+	if (c->device_id[0])	/* one learned before a restart stays */
+		cd_setstr(&d->device_id, c->device_id);
 	c->dirty = false;
 }
 

@@ -58,6 +58,7 @@ status:
   socket: $2
   group: ""
 user: ""
+state_dir: $(dirname "$2")
 EOC
 }
 

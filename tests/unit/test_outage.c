@@ -24,7 +24,9 @@ static const char *const unexplained[] = {
 	"wifi.", "dhcp.", "sniff.drops", "internet.down", "cloud.ok",
 	"coap.ok", "core.seen", "core.cloud_ok", "core.no_lease",
 	"core.static_ip", "core.bad_dns_server", "core.handshake_rejected",
-	"core.key_mismatch", "core.dhcp_other_server", NULL,
+	"core.key_mismatch", "core.dhcp_other_server",
+	"core.missing",		/* a Core off the Wi-Fi: no outage explains it */
+	NULL,
 };
 
 /* Advice that would send the owner to change the wrong thing. */
