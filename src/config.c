@@ -35,6 +35,7 @@
 
 #include "cd_config.h"
 #include "config_schema.h"
+#include "config_uci.h"
 
 
 static const char *const def_none[] = { NULL };
@@ -235,6 +236,14 @@ key_suggest(const char *path, char *out, size_t len)
 		}
 	}
 	return out[0] != '\0';
+}
+
+/* For the UCI loader, which shares the schema. */
+const struct ckey *
+cd_cfg_key(const char *path, int *section)
+{
+	*section = is_section(path);
+	return key_find(path);
 }
 
 /* ---- defaults and lifetime -------------------------------------------- */
@@ -886,7 +895,13 @@ cd_config_load(const char *path, struct cd_config **out, char *err,
 		r = ld_err(&ld, -ENOMEM, NULL, "out of memory");
 		goto fail;
 	}
-	if ((r = parse(&ld)) != 0)
+	/* /etc/config/corediagd on OpenWrt: UCI, told apart by content. */
+	if (cd_cfg_is_uci(ld.buf, ld.len))
+		r = cd_cfg_uci_load(ld.cfg, ld.path, ld.buf, ld.len, err,
+		    errlen);
+	else
+		r = parse(&ld);
+	if (r != 0)
 		goto fail;
 	if ((ld.cfg->path = strdup(ld.path)) == NULL) {
 		r = ld_err(&ld, -ENOMEM, NULL, "out of memory");

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "uci.h"
 #include "wifi.h"
 
 enum section { SEC_NONE, SEC_DEVICE, SEC_IFACE };
@@ -34,12 +35,9 @@ problem(struct uctx *c, int line, const char *what, const char *value)
 	log_warnx("%s:%d: %s '%.40s'", c->file, line, what, value);
 }
 
-/*
- * Split s into at most max words in place, undoing the quoting.  The count,
- * or -1 for an unterminated quote, -2 for too many words.
- */
-static int
-uci_split(char *s, char **w, int max)
+/* Also the word splitter of the UCI configuration (config_uci.c). */
+int
+cd_uci_split(char *s, char **w, int max)
 {
 	char	*in = s, *out, end;
 	int	 n = 0;
@@ -262,7 +260,7 @@ parse_line(void *ctx, int line, char *s)
 	char	*w[3];
 	int	 n;
 
-	if ((n = uci_split(s, w, 3)) == 0)
+	if ((n = cd_uci_split(s, w, 3)) == 0)
 		return;
 	if (n < 0) {
 		problem(c, line, n == -1 ? "unterminated quote in" :
