@@ -289,12 +289,10 @@ int
 cd_daemon_print(struct json_object *doc, bool json)
 {
 	struct cd_text_opts	o = { .colour = 0 };
-	struct json_object	*findings = NULL;
 	int			 code;
 
 	if (json) {
-		json_object_object_get_ex(doc, "findings", &findings);
-		code = cd_report_exit_code(findings);
+		code = cd_report_doc_code(doc);
 		puts(json_object_to_json_string_ext(doc,
 		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	} else {

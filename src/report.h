@@ -40,6 +40,11 @@ void	cd_report_text_devices(FILE *out, struct json_object *devices,
 	    const struct cd_text_opts *o);
 void	cd_report_text_probes(FILE *out, struct json_object *probes,
 	    const struct cd_text_opts *o);
+/* The exit code of a whole report: 3 when every probe in it failed to run. */
+int	cd_report_doc_code(struct json_object *doc);
+/* report_infer.c: where a finding comes from, what findings imply. */
+const char *cd_report_source(struct json_object *finding);
+int	cd_report_infer(FILE *out, struct json_object *findings);
 /* One line for a `watch` event. */
 void	cd_report_text_event(FILE *out, struct json_object *ev,
 	    const struct cd_text_opts *o);
