@@ -108,13 +108,14 @@ const struct cd_catalogue_entry cd_catalogue[] = {
 	  "a firewall refuses the Core's TCP to port 5683: allow it (look for a "
 	  "REJECT rule or an access control list naming the Core)" },
 	{ "core.handshake_rejected", E,
-	  "the cloud does not accept the Core's key: re-install the cloud's "
-	  "server public key on the Core, then put it in DFU mode and run "
-	  "`spark keys doctor CORE_ID` (the ID from `spark keys identify` in "
-	  "listening mode)" },
+	  "the cloud does not accept the Core's key (claiming plays no part "
+	  "here): put the Core in DFU mode and re-install the cloud's server "
+	  "public key (`spark keys server`), then run `spark keys doctor "
+	  "CORE_ID` (the ID from `spark keys identify` in listening mode)" },
 	{ "core.key_mismatch", E,
-	  "the Core's keys do not match the cloud's (its LED flashes orange, "
-	  "red/yellow, after joining Wi-Fi): put it in listening mode and run "
+	  "the Core's keys do not match the cloud's (after joining the Wi-Fi "
+	  "its LED flashes orange, red and yellow): put it in listening mode "
+	  "(hold MODE until it flashes blue) and run "
 	  "`spark keys identify` for its ID, then put it in DFU mode and run "
 	  "`spark keys doctor CORE_ID`" },
 	{ "core.keepalive_lost", W,
