@@ -13,45 +13,78 @@
 #define I CD_SEV_INFO
 
 const struct cd_catalogue_entry cd_catalogue[] = {
-	{ "wifi.channel_unsupported", W,
-	  "use channel 11 or lower: the Core's CC3000 only scans channels 1-11" },
+	{ "wifi.channel_unsupported", E,
+	  "move the access point to channel 1, 6 or 11 (not \"auto\", which may "
+	  "pick 12-13): the Core's CC3000 never scans channels 12-14, so it "
+	  "cannot see this network" },
 	{ "wifi.no_24ghz", E,
-	  "offer a 2.4 GHz network (802.11b/g): the Core cannot join 5 GHz" },
+	  "turn on the 2.4 GHz radio with an 802.11b/g network: the Core cannot "
+	  "see 5 GHz" },
 	{ "wifi.n_only", E,
-	  "allow 802.11b/g clients (turn off 'n only' / require_ht, enable legacy rates)" },
+	  "set the 2.4 GHz mode to allow legacy 802.11b/g clients (turn off "
+	  "'n only' / require_ht): the Core's CC3000 speaks only 802.11b/g" },
 	{ "wifi.enterprise", E,
-	  "use WPA2-Personal (PSK): the Core cannot join WPA/WPA2-Enterprise networks" },
+	  "give the Core a WPA2-Personal (PSK) network, for example a guest "
+	  "network: it cannot do 802.1X/EAP" },
 	{ "wifi.wpa3_only", E,
-	  "use WPA2-Personal (PSK) or WPA2/WPA3 mixed mode: the Core cannot do WPA3 (SAE)" },
+	  "switch to WPA2-Personal (PSK), or WPA2/WPA3 mixed mode: the Core "
+	  "cannot do WPA3 (SAE)" },
 	{ "wifi.wpa3_transition", W,
-	  "if the Core fails to join, switch to WPA2-Personal (PSK) only" },
+	  "if the Core fails to join (it flashes green and never turns cyan), "
+	  "switch to WPA2-Personal (PSK) only" },
 	{ "wifi.ssid_too_long", W,
-	  "use an SSID of at most 30 bytes and a passphrase of at most 32 characters" },
+	  "shorten the SSID to at most 30 bytes and the passphrase to at most "
+	  "32 characters, then send the credentials to the Core again" },
 	{ "wifi.weak_signal", W,
-	  "move the Core closer to the access point or away from interference" },
+	  "move the Core closer to the access point or away from metal and "
+	  "interference; on a u.FL Core check that the antenna is attached and "
+	  "firmly seated" },
 	{ "cloud.dns_failed", E,
-	  "check the router's DNS servers; the Core must resolve the cloud's name" },
+	  "check the DNS servers the router hands out (its WAN settings, DHCP "
+	  "option 6): the Core must resolve the cloud's name; if others "
+	  "resolve, the cloud's name itself may be failing" },
 	{ "cloud.dns_hijacked", W,
-	  "the cloud's name resolves to a private address: check the DNS server, parental filter or portal that rewrites it" },
+	  "the cloud's name resolves to a private address: turn off the DNS "
+	  "rewrite, parental filter or portal that answers for it, or exempt "
+	  "the Core from it" },
 	{ "cloud.tcp_blocked", E,
-	  "allow outbound TCP port 5683 in the router's or ISP's firewall" },
+	  "allow outgoing TCP to port 5683 in the router's firewall (and ask "
+	  "the ISP if it filters); port forwards play no part in outgoing "
+	  "connections. If nothing here blocks it, the cloud itself may be "
+	  "down: check its status page" },
 	{ "cloud.tcp_rejected", E,
-	  "allow outbound TCP port 5683 in the router's or ISP's firewall" },
+	  "something refuses TCP port 5683: allow outgoing TCP to port 5683 in "
+	  "the router's firewall (a REJECT rule); port forwards play no part "
+	  "in outgoing connections. If nothing here refuses it, the cloud "
+	  "itself may be down: check its status page" },
 	{ "cloud.no_handshake", E,
-	  "something answers on port 5683 but is not the cloud: check transparent proxies and port forwards" },
+	  "something answers on port 5683 but it is not the cloud: turn off "
+	  "any transparent proxy or DNS rewrite for the cloud's name (port "
+	  "forwards play no part in outgoing connections); if nothing here "
+	  "intercepts it, the cloud itself may be failing: check its status "
+	  "page" },
 	{ "cloud.ok", I, NULL },
-	{ "coap.udp_blocked", E,
-	  "allow outbound UDP port 5683 in the router's firewall" },
+	{ "coap.udp_blocked", W,
+	  "the Spark Core talks to its cloud over TCP 5683, so this does not "
+	  "stop it; allow outgoing UDP to port 5683 only for other CoAP "
+	  "devices that need it" },
 	{ "coap.udp_unverified", I, NULL },
 	{ "coap.ok", I, NULL },
 	{ "internet.down", E,
-	  "first check the internet connection (modem, WAN cable, ISP), then the cloud" },
+	  "power-cycle the modem and the router (modem first, wait until it is "
+	  "online, then the router), check the WAN cable, then call the ISP; "
+	  "the Core reconnects by itself when the internet is back" },
 	{ "portal.detected", E,
-	  "the network has a captive portal: the Core cannot log in to it; use a network without one, or register the Core's MAC" },
+	  "the Core cannot log in to a captive portal (landing page): put it on "
+	  "a network without one, or have the portal let the Core's MAC "
+	  "through" },
 	{ "dhcp.no_offer", E,
-	  "enable a DHCP server on the LAN: the Core cannot use a static address" },
+	  "turn on a DHCP server for the LAN (usually the router's): the Core "
+	  "takes its address only by DHCP" },
 	{ "dhcp.multiple_servers", W,
-	  "keep one DHCP server on the LAN; turn off the other (often a second router or an access point)" },
+	  "keep one DHCP server on the LAN and turn off the other (often a "
+	  "second router or an access point: set it to bridge or access point "
+	  "mode)" },
 	{ "core.seen", I, NULL },
 	{ "core.missing", W,
 	  "a Core that never joins the Wi-Fi sends nothing the network can "
@@ -64,32 +97,59 @@ const struct cd_catalogue_entry cd_catalogue[] = {
 	  "memory, then set it up again), no light at all that it has no "
 	  "power" },
 	{ "core.no_lease", E,
-	  "check the DHCP server (pool full? MAC filter?): the Core needs a DHCP lease" },
+	  "check the DHCP server: a full address pool, a MAC filter or an "
+	  "access control list can refuse the Core; allow its MAC" },
 	{ "core.static_ip", W,
-	  "the Core cannot use a static address: let it take one from the LAN's DHCP server" },
+	  "let the Core take its address from the LAN's DHCP server: its stock "
+	  "firmware does not do static addresses" },
 	{ "core.bad_dns_server", E,
-	  "the CC3000 stored a bogus DNS server: re-apply the CC3000 patch (deep update)" },
+	  "the Core's CC3000 stored a bogus DNS server (an old CC3000 firmware "
+	  "fault): apply the deep update over USB: put the Core in DFU mode "
+	  "(hold MODE, tap RST, release MODE when it flashes yellow) and run "
+	  "`spark flash --usb deep_update_2014_06` (Spark CLI)" },
 	{ "core.dns_failed", E,
-	  "check the router's DNS: the Core must resolve the cloud's name" },
+	  "check the DNS servers the router hands the Core (DHCP option 6) and "
+	  "that they answer for the cloud's name" },
 	{ "core.cloud_blocked", E,
-	  "allow outbound TCP port 5683 in the router's firewall" },
+	  "allow outgoing TCP to port 5683 for the Core in the router's "
+	  "firewall, access control and parental controls; port forwards play "
+	  "no part in outgoing connections" },
 	{ "core.cloud_rejected", E,
-	  "allow outbound TCP port 5683 in the router's firewall" },
+	  "a firewall refuses the Core's TCP to port 5683: allow it (look for a "
+	  "REJECT rule or an access control list naming the Core)" },
 	{ "core.handshake_rejected", E,
-	  "the cloud refused the Core: check the server public key on the Core and that the device is claimed" },
+	  "the cloud does not accept the Core's key (claiming plays no part "
+	  "here): put the Core in DFU mode and re-install the cloud's server "
+	  "public key (`spark keys server`), then run `spark keys doctor "
+	  "CORE_ID` (the ID from `spark keys identify` in listening mode)" },
 	{ "core.key_mismatch", E,
-	  "the Core's keys do not match the cloud's: run `particle keys doctor`" },
+	  "the Core's keys do not match the cloud's (after joining the Wi-Fi "
+	  "its LED flashes orange, red and yellow): put it in listening mode "
+	  "(hold MODE until it flashes blue) and run "
+	  "`spark keys identify` for its ID, then put it in DFU mode and run "
+	  "`spark keys doctor CORE_ID`" },
 	{ "core.keepalive_lost", W,
-	  "the session dropped after a lost keepalive: check the router's NAT timeout and the upstream link" },
+	  "the Core pings every 15 s, so no NAT timeout is to blame: check the "
+	  "WAN link (modem, ISP) for drops, then the cloud's status page" },
 	{ "core.reconnect_loop", W,
-	  "the Core keeps reconnecting: look at the other findings for this Core" },
+	  "give the Core a power supply of at least 500 mA (a 5 V/1 A charger), "
+	  "check its signal and antenna, and apply the CC3000 deep update; the "
+	  "other findings for this Core may name a network cause" },
 	{ "core.internet_test_blocked", W,
-	  "allow the Core's TCP connection to 8.8.8.8 port 53, or it reports 'no internet' wrongly" },
+	  "allow the Core's TCP connection to 8.8.8.8 port 53, or it reports "
+	  "'no internet' wrongly" },
 	{ "core.cloud_ok", I, NULL },
 	{ "core.dhcp_other_server", W,
-	  "keep one DHCP server on the LAN (see dhcp.multiple_servers): the Core took its address from a second one, often a second router or an access point" },
+	  "keep one DHCP server on the LAN (see dhcp.multiple_servers): the "
+	  "Core took its address from a second one, often a second router or "
+	  "an access point" },
 	{ "sniff.drops", W,
-	  "the capture dropped packets: findings may be incomplete; lower sniff.snaplen or the load on the router" },
+	  "the capture dropped packets: findings may be incomplete; lower "
+	  "sniff.snaplen or the load on the router" },
+	{ "probe.failed", W,
+	  "the probe could not run, so its checks are missing: run corediagd "
+	  "as root or with CAP_NET_RAW, and check that interfaces.lan names an "
+	  "existing interface" },
 	{ NULL, CD_SEV_INFO, NULL },
 };
 
@@ -114,7 +174,8 @@ cd_catalogue_find(const char *id)
  * of a firewall or the router's DNS.  See corediagd(8).
  */
 #define OUTAGE "because the internet is down"
-#define FIX_IT "restore the internet connection (modem, WAN cable, ISP) first"
+#define FIX_IT "power-cycle the modem and the router, check the WAN cable, " \
+	"then call the ISP"
 
 const struct cd_catalogue_entry cd_catalogue_outage[] = {
 	{ "cloud.dns_failed", W,

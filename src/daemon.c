@@ -326,12 +326,10 @@ int
 cd_daemon_print(struct json_object *doc, bool json)
 {
 	struct cd_text_opts	o = { .colour = 0 };
-	struct json_object	*findings = NULL;
 	int			 code;
 
 	if (json) {
-		json_object_object_get_ex(doc, "findings", &findings);
-		code = cd_report_exit_code(findings);
+		code = cd_report_doc_code(doc);
 		puts(json_object_to_json_string_ext(doc,
 		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	} else {
@@ -354,8 +352,9 @@ once_done(void *arg)
 int
 cd_daemon_once(struct cd_daemon *d, bool json)
 {
-	struct json_object	*doc;
-	char			 err[256];
+	struct json_object	*doc, *o;
+	char			 err[256], buf[32];
+	int64_t			 started = cd_now_ms();
 	int			 code;
 
 	cd_vantage_default_lan(d->cfg);
@@ -367,6 +366,13 @@ cd_daemon_once(struct cd_daemon *d, bool json)
 	}
 	uv_run(d->loop, UV_RUN_DEFAULT);
 	doc = cd_daemon_report(d);
+	/* What the running daemon reports of itself, for this one run. */
+	o = json_object_new_object();
+	json_object_object_add(o, "version",
+	    json_object_new_string(PACKAGE_VERSION));
+	json_object_object_add(o, "started",
+	    json_object_new_string(cd_rfc3339(started, buf, sizeof(buf))));
+	json_object_object_add(doc, "daemon", o);
 	code = cd_daemon_print(doc, json);
 	json_object_put(doc);
 	return code;

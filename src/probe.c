@@ -200,15 +200,51 @@ finish_cb(uv_timer_t *t)
 	waiters_answer(p);
 }
 
+static void
+probe_subject(const struct cd_probe_run *run, char *buf, size_t len)
+{
+	snprintf(buf, len, "probe:%s", run->ops->name);
+}
+
+/*
+ * The probe could not run at all (no CAP_NET_RAW, no such interface, no
+ * library): a finding, since the report lacks its checks.  Cleared when
+ * it next runs, whatever its verdict.
+ */
+void
+cd_probe_fail(struct cd_probe_run *run, const char *detail)
+{
+	char			 subject[64], summary[128];
+	struct cd_finding_spec	 spec = {
+		.id = "probe.failed", .subject = subject, .summary = summary,
+		.detail = detail, .severity = CD_SEV_DEFAULT,
+		.source = CD_SRC_PROBE,
+	};
+
+	if (!run->running)
+		return;
+	probe_subject(run, subject, sizeof(subject));
+	snprintf(summary, sizeof(summary), "the %s probe could not run",
+	    run->ops->name);
+	cd_finding_raise(&run->prober->daemon->findings, &spec, cd_now_ms());
+	cd_probe_done(run, CD_REACH_UNKNOWN, "failed", detail);
+}
+
 void
 cd_probe_done(struct cd_probe_run *run, enum cd_probe_reach reach,
     const char *result, const char *detail)
 {
 	struct cd_prober	*p = run->prober;
 	uint64_t		 ms;
+	char			 subject[64];
 
 	if (!run->running)
 		return;
+	if (strcmp(result, "failed") != 0 && strcmp(result, "cancelled") != 0) {
+		probe_subject(run, subject, sizeof(subject));
+		cd_finding_clear(&p->daemon->findings, "probe.failed", subject,
+		    cd_now_ms());
+	}
 	run->running = false;
 	run->priv = NULL;
 	run->reach = reach;
@@ -271,7 +307,7 @@ run_start(struct cd_prober *p, struct cd_probe_run *run)
 
 		snprintf(detail, sizeof(detail), "could not start: %s",
 		    strerror(-rc));
-		cd_probe_done(run, CD_REACH_UNKNOWN, "failed", detail);
+		cd_probe_fail(run, detail);
 	}
 }
 

@@ -122,6 +122,8 @@ struct cd_probe_run *cd_prober_find(struct cd_prober *p, const char *name);
  * whether the internet answered (internet.down); CD_REACH_UNKNOWN if the
  * probe cannot tell.
  */
+/* The probe could not run: raises probe.failed, then cd_probe_done. */
+void	cd_probe_fail(struct cd_probe_run *run, const char *detail);
 void	cd_probe_done(struct cd_probe_run *run, enum cd_probe_reach reach,
 	    const char *result, const char *detail);
 

@@ -170,8 +170,8 @@ finish(struct dhcp_probe *p)
 	p->run = NULL;
 	if (p->fail[0] != '\0') {
 		teardown(p);
-		/* Could not test: a result, not a finding about the LAN. */
-		cd_probe_done(run, CD_REACH_UNKNOWN, "failed", p->fail);
+		/* Could not test: probe.failed, not a finding about the LAN. */
+		cd_probe_fail(run, p->fail);
 		return;
 	}
 	p->sent.waited_ms = uv_now(p->loop) - p->t0;

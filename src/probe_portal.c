@@ -208,7 +208,7 @@ portal_start(struct cd_probe_run *run)
 
 	/* No verdict either way, so no finding: the probe itself failed. */
 	if ((lc = cd_libcurl_get(err, sizeof(err))) == NULL) {
-		cd_probe_done(run, CD_REACH_UNKNOWN, "failed", err);
+		cd_probe_fail(run, err);
 		return 0;
 	}
 	q = cd_calloc(1, sizeof(*q));

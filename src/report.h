@@ -46,6 +46,11 @@ struct cd_config;
 void	cd_report_text_cores(FILE *out, struct json_object *doc);
 int	cd_report_forum(FILE *out, struct json_object *doc,
 	    const struct cd_config *cfg);
+/* The exit code of a whole report: 3 when every probe in it failed to run. */
+int	cd_report_doc_code(struct json_object *doc);
+/* report_infer.c: where a finding comes from, what findings imply. */
+const char *cd_report_source(struct json_object *finding);
+int	cd_report_infer(FILE *out, struct json_object *findings);
 /* One line for a `watch` event. */
 void	cd_report_text_event(FILE *out, struct json_object *ev,
 	    const struct cd_text_opts *o);

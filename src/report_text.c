@@ -82,9 +82,12 @@ static void
 finding_text(FILE *out, struct json_object *f)
 {
 	const char *detail = jstr(f, "detail"), *advice = jstr(f, "advice");
+	const char *source = cd_report_source(f);
 
 	fprintf(out, "  %s  %s\n      %s\n", dash(jstr(f, "id")),
 	    dash(jstr(f, "subject")), dash(jstr(f, "summary")));
+	if (source != NULL)
+		fprintf(out, "      from:     %s\n", source);
 	if (detail != NULL && detail[0] != '\0')
 		fprintf(out, "      evidence: %s\n", detail);
 	if (advice != NULL && advice[0] != '\0')
@@ -203,25 +206,179 @@ cd_report_text_probes(FILE *out, struct json_object *probes,
 	table(out, "Probes", probes, keys, heads, (int)nitems(keys), o);
 }
 
+/* Is finding f active, with this id (and subject, unless NULL)? */
+static int
+is_active(struct json_object *f, const char *id, const char *subject)
+{
+	const char *fid = jstr(f, "id"), *fsub = jstr(f, "subject");
+
+	return jactive(f) && fid != NULL && strcmp(fid, id) == 0 &&
+	    (subject == NULL || (fsub != NULL && strcmp(fsub, subject) == 0));
+}
+
+static int
+probe_failed(struct json_object *findings, const char *name)
+{
+	char	subject[96];
+	size_t	n = json_object_array_length(findings);
+
+	snprintf(subject, sizeof(subject), "probe:%s", name);
+	for (size_t i = 0; i < n; i++)
+		if (is_active(json_object_array_get_idx(findings, i),
+		    "probe.failed", subject))
+			return 1;
+	return 0;
+}
+
+int
+cd_report_doc_code(struct json_object *doc)
+{
+	struct json_object	*findings = NULL, *probes = NULL;
+	size_t			 n;
+
+	json_object_object_get_ex(doc, "findings", &findings);
+	if (!json_object_is_type(findings, json_type_array))
+		return 3;
+	if (json_object_object_get_ex(doc, "probes", &probes) &&
+	    json_object_is_type(probes, json_type_array) &&
+	    (n = json_object_array_length(probes)) > 0) {
+		size_t failed = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			const char *name = jstr(json_object_array_get_idx(
+			    probes, i), "name");
+
+			if (name != NULL && probe_failed(findings, name))
+				failed++;
+		}
+		if (failed == n)
+			return 3;
+	}
+	return cd_report_exit_code(findings);
+}
+
+/* The worst active finding: the first of the highest severity. */
+static struct json_object *
+worst_finding(struct json_object *findings, size_t *nproblems)
+{
+	struct json_object	*worst = NULL;
+	int			 wsev = CD_SEV_INFO;
+	size_t			 n = json_object_array_length(findings);
+
+	*nproblems = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object	*f = json_object_array_get_idx(findings, i);
+		const char		*s = jstr(f, "severity");
+		int			 sev;
+
+		if (!jactive(f) || s == NULL ||
+		    (sev = cd_severity_parse(s)) <= CD_SEV_INFO)
+			continue;
+		(*nproblems)++;
+		if (sev > wsev) {
+			wsev = sev;
+			worst = f;
+		}
+	}
+	return worst;
+}
+
+/* Text before the perfdata must not hold the separator. */
+static void
+plugin_text(FILE *out, const char *s)
+{
+	for (; *s != '\0'; s++)
+		fputc(*s == '|' ? '/' : *s == '\n' ? ' ' : *s, out);
+}
+
+static void
+perfdata(FILE *out, struct json_object *doc, struct json_object *findings)
+{
+	struct json_object	*probes = NULL;
+	size_t			 n, count[3] = { 0, 0, 0 };
+
+	if (json_object_object_get_ex(doc, "probes", &probes) &&
+	    json_object_is_type(probes, json_type_array)) {
+		n = json_object_array_length(probes);
+		for (size_t i = 0; i < n; i++) {
+			struct json_object *p = json_object_array_get_idx(probes,
+			    i);
+			const char *name = jstr(p, "name");
+			const char *ms = jstr(p, "duration_ms");
+
+			if (name != NULL && ms != NULL)
+				fprintf(out, "%s=%sms ", name, ms);
+		}
+	}
+	n = json_object_array_length(findings);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object	*f = json_object_array_get_idx(findings, i);
+		const char		*s = jstr(f, "severity");
+		int			 sev;
+
+		if (jactive(f) && s != NULL && (sev = cd_severity_parse(s)) >= 0)
+			count[sev]++;
+	}
+	fprintf(out, "errors=%zu warnings=%zu", count[CD_SEV_ERROR],
+	    count[CD_SEV_WARNING]);
+}
+
+/*
+ * The first line, a monitoring plugin's: STATUS - the worst finding |
+ * perfdata.  Icinga, Nagios and Zabbix read it as it is.
+ */
+static void
+plugin_line(FILE *out, struct json_object *doc, struct json_object *findings,
+    int code)
+{
+	static const char *const status[] = { "OK", "WARNING", "CRITICAL",
+	    "UNKNOWN" };
+	struct json_object	*worst;
+	size_t			 nproblems = 0;
+
+	fprintf(out, "COREDIAGD %s - ", status[code]);
+	if (!json_object_is_type(findings, json_type_array)) {
+		fprintf(out, "no findings in the report | errors=0 warnings=0\n");
+		return;
+	}
+	worst = worst_finding(findings, &nproblems);
+	if (code == 3)
+		fprintf(out, "no probe could run: ");
+	if (worst == NULL)
+		fprintf(out, "no warning or error");
+	else {
+		plugin_text(out, dash(jstr(worst, "id")));
+		fputc(' ', out);
+		plugin_text(out, dash(jstr(worst, "subject")));
+		fprintf(out, ": ");
+		plugin_text(out, dash(jstr(worst, "summary")));
+		if (nproblems > 1)
+			fprintf(out, " (and %zu more)", nproblems - 1);
+	}
+	fprintf(out, " | ");
+	perfdata(out, doc, findings);
+	fputc('\n', out);
+}
+
 int
 cd_report_text(FILE *out, struct json_object *doc,
     const struct cd_text_opts *o)
 {
-	static const char *const status[] = { "OK", "WARNING", "CRITICAL",
-	    "UNKNOWN" };
 	struct json_object	*findings = NULL, *v;
 	int			 code;
 
 	json_object_object_get_ex(doc, "findings", &findings);
-	code = cd_report_exit_code(findings);
-	fprintf(out, "corediagd report for %s at %s: %s\n\n",
-	    dash(jstr(doc, "host")), dash(jstr(doc, "generated")),
-	    status[code]);
+	code = cd_report_doc_code(doc);
+	plugin_line(out, doc, findings, code);
+	fprintf(out, "corediagd report for %s at %s\n\n",
+	    dash(jstr(doc, "host")), dash(jstr(doc, "generated")));
 	if (jstr(doc, "vantage") != NULL)
 		fprintf(out, "Vantage: %s %s\n\n", jstr(doc, "vantage"),
 		    dash(jstr(doc, "vantage_detail")));
 	cd_report_text_findings(out, findings, o);
 	fputc('\n', out);
+	if (cd_report_infer(out, findings) > 0)
+		fputc('\n', out);
 	if (json_object_object_get_ex(doc, "devices", &v))
 		cd_report_text_devices(out, v, o);
 	fputc('\n', out);

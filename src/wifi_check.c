@@ -79,13 +79,13 @@ check_n_only(struct insp *in, const struct net *n)
 		wifi_raise(in, "wifi.n_only", CD_SEV_DEFAULT, CD_SRC_CONFIG,
 		    subj, detail, "%s accepts only 802.11n clients", n->label);
 	} else if (r->no_b_rates) {
-		/* g rates remain: the Core may join, but loses 1-11 Mb/s. */
+		/* g rates remain, which the Core uses: information only. */
 		wifi_cat(detail, sizeof(detail), "%s (%s): no 1, 2, 5.5 or "
-		    "11 Mb/s rate; the Core's CC3000 is an 802.11b/g radio and "
-		    "may fail to join or to keep its link at range",
+		    "11 Mb/s rate; the Core's CC3000 still joins at the "
+		    "802.11g rates, but its link has less reach",
 		    r->rates_s.text, wifi_where(w, sizeof(w), r->file,
 		    &r->rates_s));
-		wifi_raise(in, "wifi.n_only", CD_SEV_WARNING, CD_SRC_CONFIG,
+		wifi_raise(in, "wifi.n_only", CD_SEV_INFO, CD_SRC_CONFIG,
 		    subj, detail, "%s has the 802.11b rates turned off",
 		    n->label);
 	}

@@ -55,7 +55,10 @@ test_raise_logs_once(void **state)
 	assert_int_equal(s.prio[0], LOG_ERR);
 	assert_string_equal(s.line[0], "error cloud.tcp_blocked "
 	    "cloud:device.spark.io:5683: TCP to device.spark.io:5683 timed out"
-	    " -- allow outbound TCP port 5683 in the router's or ISP's firewall");
+	    " -- allow outgoing TCP to port 5683 in the router's firewall (and "
+	    "ask the ISP if it filters); port forwards play no part in "
+	    "outgoing connections. If nothing here blocks it, the cloud itself "
+	    "may be down: check its status page");
 	f = cd_finding_find(&fs, "cloud.tcp_blocked",
 	    "cloud:device.spark.io:5683");
 	assert_non_null(f);
@@ -171,8 +174,8 @@ test_exit_codes(void **state)
 {
 	struct cd_findings	fs;
 	struct cd_finding_spec	w = {
-		.id = "wifi.channel_unsupported", .subject = "wifi:wlan0",
-		.summary = "channel 13", .severity = CD_SEV_DEFAULT,
+		.id = "wifi.weak_signal", .subject = "core:08:00:28:aa:bb:cc",
+		.summary = "signal -80 dBm", .severity = CD_SEV_DEFAULT,
 		.source = CD_SRC_CONFIG,
 	};
 
@@ -238,7 +241,7 @@ static void
 test_catalogue_matches_spec(void **state)
 {
 	static const struct { const char *id; int sev; } spec[] = {
-		{ "wifi.channel_unsupported", CD_SEV_WARNING },
+		{ "wifi.channel_unsupported", CD_SEV_ERROR },
 		{ "wifi.no_24ghz", CD_SEV_ERROR },
 		{ "wifi.n_only", CD_SEV_ERROR },
 		{ "wifi.enterprise", CD_SEV_ERROR },
@@ -252,7 +255,7 @@ test_catalogue_matches_spec(void **state)
 		{ "cloud.tcp_rejected", CD_SEV_ERROR },
 		{ "cloud.no_handshake", CD_SEV_ERROR },
 		{ "cloud.ok", CD_SEV_INFO },
-		{ "coap.udp_blocked", CD_SEV_ERROR },
+		{ "coap.udp_blocked", CD_SEV_WARNING },
 		{ "coap.udp_unverified", CD_SEV_INFO },
 		{ "coap.ok", CD_SEV_INFO },
 		{ "internet.down", CD_SEV_ERROR },
@@ -273,6 +276,7 @@ test_catalogue_matches_spec(void **state)
 		{ "core.internet_test_blocked", CD_SEV_WARNING },
 		{ "core.cloud_ok", CD_SEV_INFO },
 		{ "sniff.drops", CD_SEV_WARNING },
+		{ "probe.failed", CD_SEV_WARNING },
 	};
 	const struct cd_catalogue_entry *e;
 
@@ -411,9 +415,9 @@ test_grader_defers(void **state)
 	cd_findings_regrade(&fs, 5000);
 	assert_int_equal(s.n, 2);
 	assert_int_equal(s.prio[1], LOG_ERR);
-	assert_non_null(strstr(s.line[1], "-- allow outbound TCP port 5683"));
-	assert_string_equal(f->advice, "allow outbound TCP port 5683 in the "
-	    "router's or ISP's firewall");
+	assert_non_null(strstr(s.line[1], "-- allow outgoing TCP to port 5683"));
+	assert_string_equal(f->advice,
+	    cd_catalogue_find("cloud.tcp_blocked")->advice);
 	/* Raised and cleared while deferred: never announced at all. */
 	gr.defer = true;
 	cd_finding_clear(&fs, blocked.id, blocked.subject, 6000);

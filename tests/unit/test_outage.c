@@ -26,6 +26,7 @@ static const char *const unexplained[] = {
 	"core.static_ip", "core.bad_dns_server", "core.handshake_rejected",
 	"core.key_mismatch", "core.dhcp_other_server",
 	"core.missing",		/* a Core off the Wi-Fi: no outage explains it */
+	"probe.failed",		/* this host could not run a probe */
 	NULL,
 };
 
@@ -196,16 +197,17 @@ test_core_regraded(void **state)
 	assert_int_equal(fx->n, 2);
 	assert_string_equal(fx->line[1], "warning core.cloud_blocked x: "
 	    "something -- the Core cannot reach the cloud because the internet "
-	    "is down: restore the internet connection (modem, WAN cable, ISP) "
-	    "first");
+	    "is down: power-cycle the modem and the router, check the WAN "
+	    "cable, then call the ISP");
 	cd_finding_clear(&fx->d.findings, "internet.down", CD_INTERNET_SUBJECT,
 	    3000);
 	cd_findings_regrade(&fx->d.findings, 3000);
 	assert_int_equal(f->severity, CD_SEV_ERROR);
 	assert_int_equal(fx->n, 4);
-	assert_string_equal(fx->line[3], "error core.cloud_blocked x: "
-	    "something -- allow outbound TCP port 5683 in the router's "
-	    "firewall");
+	assert_true(strncmp(fx->line[3], "error core.cloud_blocked x: "
+	    "something -- ", 41) == 0);
+	assert_string_equal(fx->line[3] + 41,
+	    cd_catalogue_find("core.cloud_blocked")->advice);
 }
 
 /*

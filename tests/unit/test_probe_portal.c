@@ -275,13 +275,16 @@ test_no_libcurl(void **state)
 	assert_string_equal(r->result, "failed");
 	assert_string_equal(r->detail, "libcurl (libcd-no-curl.so.4) is not "
 	    "installed: the captive-portal check needs it");
-	assert_int_equal(pfx_count_active(fx, ""), 0);
+	/* Nothing about the network; only that the check is missing. */
+	assert_int_equal(pfx_count_active(fx, ""), 1);
+	assert_true(pfx_active(fx, "probe.failed", "probe:portal"));
 	assert_null(pfx_finding(fx, "portal.detected", "portal"));
 	/* Installed later: the next run finds it (the second name here). */
 	assert_int_equal(cd_libcurl_sonames(second), 0);
 	r = check(fx, ANSWER_204, &requests);
 	assert_int_equal(requests, 1);
 	assert_string_equal(r->result, "ok");
+	assert_false(pfx_active(fx, "probe.failed", "probe:portal"));
 	assert_int_equal(cd_libcurl_sonames(NULL), -EBUSY);
 }
 

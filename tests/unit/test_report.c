@@ -33,9 +33,9 @@ setup(void **state)
 
 	cd_findings_init(&fx->fs, NULL, NULL);
 	cd_finding_raise(&fx->fs, &sp, T0);
-	sp.id = "wifi.channel_unsupported";
+	sp.id = "wifi.ssid_too_long";
 	sp.subject = "wifi:wlan0";
-	sp.summary = "the AP is on channel 13";
+	sp.summary = "the SSID is 33 bytes long";
 	sp.detail = NULL;
 	sp.source = CD_SRC_CONFIG;
 	cd_finding_raise(&fx->fs, &sp, T0);
@@ -160,7 +160,7 @@ test_text_groups(void **state)
 	assert_null(info);		/* the only info finding is cleared */
 	assert_non_null(clr);
 	assert_true(err < warn && warn < clr && clr < dev && dev < prb);
-	assert_non_null(strstr(t, "advice:   allow outbound TCP port 5683"));
+	assert_non_null(strstr(t, "advice:   allow outgoing TCP to port 5683"));
 	assert_non_null(strstr(t, "evidence: 3 SYNs over 15 s"));
 	/* Aligned: each header cell as wide as its widest value. */
 	assert_non_null(strstr(t, "  MAC                IP           DEVICE ID"));
@@ -186,7 +186,7 @@ test_text_empty(void **state)
 	doc = cd_report_json(&fs, &st, "h", T0);
 	t = render(doc, 0, &code);
 	assert_int_equal(code, 0);
-	assert_non_null(strstr(t, ": OK"));
+	assert_non_null(strstr(t, "COREDIAGD OK - "));
 	assert_non_null(strstr(t, "Findings: none"));
 	assert_non_null(strstr(t, "Devices (0)"));
 	free(t);

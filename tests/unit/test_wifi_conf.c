@@ -25,6 +25,7 @@
 
 #define W	CD_SEV_WARNING
 #define E	CD_SEV_ERROR
+#define I	CD_SEV_INFO
 #define CONF	CD_SRC_CONFIG
 
 /* Inspect one configuration, no kernel; the caller frees. */
@@ -71,16 +72,16 @@ test_hostapd_channel13(void **state)
 	const struct cd_finding *f;
 
 	(void)state;
-	wfx_expect(w, "wifi.channel_unsupported", "wifi:wlan0", W, CONF);
+	wfx_expect(w, "wifi.channel_unsupported", "wifi:wlan0", E, CONF);
 	expect_detail(w, "wifi.channel_unsupported", "wifi:wlan0",
 	    "channel=13 (");
 	expect_detail(w, "wifi.channel_unsupported", "wifi:wlan0",
 	    "hostapd-ch13.conf:3)");
 	f = wfx_active(w, "wifi.channel_unsupported", "wifi:wlan0");
 	assert_non_null(strstr(f->summary, "channel 13"));
-	assert_non_null(strstr(f->advice, "channel 11 or lower"));
+	assert_non_null(strstr(f->advice, "channel 1, 6 or 11"));
 	assert_int_equal(wfx_problems(w), 1);
-	assert_string_equal(w->out.result, "warning");
+	assert_string_equal(w->out.result, "error");
 	wfx_free(w);
 }
 
@@ -163,10 +164,10 @@ test_hostapd_no_b_rates(void **state)
 	struct wfx *w = inspect(HOSTAPD("hostapd-no-b-rates.conf"));
 
 	(void)state;
-	wfx_expect(w, "wifi.n_only", "wifi:wlan0", W, CONF);
+	wfx_expect(w, "wifi.n_only", "wifi:wlan0", I, CONF);
 	expect_detail(w, "wifi.n_only", "wifi:wlan0",
 	    "supported_rates=60 90 120");
-	assert_int_equal(wfx_problems(w), 1);
+	assert_int_equal(wfx_problems(w), 0);
 	wfx_free(w);
 }
 
@@ -367,7 +368,7 @@ test_uci_channel13(void **state)
 	struct wfx *w = inspect(UCI("uci-ch13.conf"));
 
 	(void)state;
-	wfx_expect(w, "wifi.channel_unsupported", "wifi:HomeNet", W, CONF);
+	wfx_expect(w, "wifi.channel_unsupported", "wifi:HomeNet", E, CONF);
 	expect_detail(w, "wifi.channel_unsupported", "wifi:HomeNet",
 	    "option channel '13' (" TEST_SRCDIR "/wifi/uci-ch13.conf:3)");
 	assert_int_equal(wfx_problems(w), 1);
@@ -411,10 +412,10 @@ test_uci_n_only(void **state)
 	wfx_free(w);
 
 	w = inspect(UCI("uci-legacy-rates-0.conf"));
-	wfx_expect(w, "wifi.n_only", "wifi:HomeNet", W, CONF);
+	wfx_expect(w, "wifi.n_only", "wifi:HomeNet", I, CONF);
 	expect_detail(w, "wifi.n_only", "wifi:HomeNet",
 	    "option legacy_rates '0' (");
-	assert_int_equal(wfx_problems(w), 1);
+	assert_int_equal(wfx_problems(w), 0);
 	wfx_free(w);
 }
 
@@ -469,7 +470,7 @@ test_uci_quoting(void **state)
 
 	(void)state;
 	wfx_expect(w, "wifi.channel_unsupported", "wifi:Bob's \"home\" net",
-	    W, CONF);
+	    E, CONF);
 	assert_int_equal(w->fs.n, 1);
 	wfx_free(w);
 }
@@ -506,7 +507,7 @@ test_both_files(void **state)
 	(void)state;
 	/* Two hostapd files for wlan0: the first one names it. */
 	wfx_expect(w, "wifi.n_only", "wifi:wlan0", E, CONF);
-	wfx_expect(w, "wifi.channel_unsupported", "wifi:HomeNet", W, CONF);
+	wfx_expect(w, "wifi.channel_unsupported", "wifi:HomeNet", E, CONF);
 	assert_int_equal(wfx_active_count(w, "wifi.no_24ghz"), 0);
 	wfx_free(w);
 }
@@ -528,7 +529,7 @@ test_config_clears(void **state)
 	    "uci_wireless: ''}\n", path);
 	w = wfx_new(yaml);
 	wfx_run(w);
-	wfx_expect(w, "wifi.channel_unsupported", "wifi:wlan0", W, CONF);
+	wfx_expect(w, "wifi.channel_unsupported", "wifi:wlan0", E, CONF);
 	assert_int_equal(ftruncate(fd, 0), 0);
 	assert_int_equal(pwrite(fd, ch6, strlen(ch6), 0), (ssize_t)strlen(ch6));
 	wfx_run(w);

@@ -82,7 +82,7 @@ test_ap_channel13(void **state)
 	const struct cd_finding *f;
 
 	(void)state;
-	wfx_expect(w, "wifi.channel_unsupported", "wifi:wlan0", W,
+	wfx_expect(w, "wifi.channel_unsupported", "wifi:wlan0", E,
 	    CD_SRC_PROBE);
 	f = wfx_active(w, "wifi.channel_unsupported", "wifi:wlan0");
 	assert_string_equal(f->summary,
@@ -91,7 +91,7 @@ test_ap_channel13(void **state)
 	    "channel 13 (2472 MHz, 2.4 GHz, width 20 MHz), read from the "
 	    "kernel (nl80211, wlan0)");
 	assert_int_equal(wfx_problems(w), 1);
-	assert_string_equal(w->out.result, "warning");
+	assert_string_equal(w->out.result, "error");
 	assert_non_null(strstr(w->out.detail, "wlan0: AP, channel 13"));
 	wfx_free(w);
 }
@@ -104,7 +104,7 @@ test_station_channel13(void **state)
 
 	(void)state;
 	/* A Pi beside the Core: the access point it joined counts. */
-	wfx_expect(w, "wifi.channel_unsupported", "wifi:wlan0", W,
+	wfx_expect(w, "wifi.channel_unsupported", "wifi:wlan0", E,
 	    CD_SRC_PROBE);
 	f = wfx_active(w, "wifi.channel_unsupported", "wifi:wlan0");
 	assert_non_null(strstr(f->summary, "joined an access point on "
@@ -255,7 +255,7 @@ test_kernel_wins(void **state)
 	/* The file says 6, the kernel runs 13: the kernel's 13 counts. */
 	w = inspect("wifi: {hostapd_conf: [@hostapd-healthy.conf], "
 	    "uci_wireless: ''}\n", "kernel-ap-ch13.nl");
-	wfx_expect(w, "wifi.channel_unsupported", "wifi:wlan0", W,
+	wfx_expect(w, "wifi.channel_unsupported", "wifi:wlan0", E,
 	    CD_SRC_PROBE);
 	expect_detail(w, "wifi.channel_unsupported", "wifi:wlan0",
 	    "read from the kernel (nl80211, wlan0); the configuration says "
@@ -279,7 +279,7 @@ test_kernel_and_file(void **state)
 	/* hostapd.conf's interface=wlan0 is the kernel's wlan0: one subject. */
 	w = inspect("wifi: {hostapd_conf: [@hostapd-eap.conf], "
 	    "uci_wireless: ''}\n", "kernel-ap-ch13.nl");
-	wfx_expect(w, "wifi.channel_unsupported", "wifi:wlan0", W,
+	wfx_expect(w, "wifi.channel_unsupported", "wifi:wlan0", E,
 	    CD_SRC_PROBE);
 	wfx_expect(w, "wifi.enterprise", "wifi:wlan0", E, CD_SRC_CONFIG);
 	assert_int_equal(w->fs.n, 2);
@@ -319,7 +319,7 @@ test_interface_filter(void **state)
 	wfx_free(w);
 
 	w = inspect(NOFILES, "kernel-two-aps.nl");
-	wfx_expect(w, "wifi.channel_unsupported", "wifi:wlan0", W,
+	wfx_expect(w, "wifi.channel_unsupported", "wifi:wlan0", E,
 	    CD_SRC_PROBE);
 	assert_int_equal(wfx_problems(w), 1);
 	wfx_free(w);
@@ -334,7 +334,7 @@ test_clear_and_keep(void **state)
 	(void)state;
 	wfx_kernel(w, "kernel-ap-ch13.nl");
 	wfx_run(w);
-	wfx_expect(w, "wifi.channel_unsupported", "wifi:wlan0", W,
+	wfx_expect(w, "wifi.channel_unsupported", "wifi:wlan0", E,
 	    CD_SRC_PROBE);
 	wfx_expect(w, "wifi.wpa3_only", "wifi:wlan0", E, CD_SRC_CONFIG);
 

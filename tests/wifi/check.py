@@ -59,14 +59,14 @@ def expect_one(doc, fid, subject, severity, source, detail_part):
 
 def check_ch13(doc, code):
     why = expect_one(doc, "wifi.channel_unsupported", "wifi:wlan0",
-                     "warning", "probe",
+                     "error", "probe",
                      "channel 13 (2472 MHz, 2.4 GHz")
     if why:
         return why
     if "read from the kernel (nl80211, wlan0)" not in active(
             doc, "wifi.channel_unsupported")[0]["detail"]:
         return "the channel was not read from the kernel"
-    return None if code == 1 else "exit code %s, not 1" % code
+    return None if code == 2 else "exit code %s, not 2" % code
 
 
 def check_station(doc, code):
