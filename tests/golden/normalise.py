@@ -2,7 +2,8 @@
 """Make a text report stable for a golden file: stdin to stdout.
 
 What varies between runs and machines, and nothing else, is replaced: the
-host name on the second line, times and durations; the order in which
+host name on the second line, the vantage line (this machine's
+interfaces), times and durations; the order in which
 concurrent probes finished (which orders the findings of one severity,
 the probes table and the perfdata) is made alphabetical; the probes table
 keeps each probe's name and result, since its details (random
@@ -38,6 +39,9 @@ def main():
         elif i == 1:
             line = re.sub(r"^corediagd report for \S+ at \S+$",
                           "corediagd report for HOST at TIME", line)
+        elif line.startswith("Vantage: "):
+            # Where --once runs: this machine's interfaces, not the report's.
+            line = "Vantage: VANTAGE"
         line = re.sub(r"^(Capture: )\S*/", r"\1", line)
         i += 1
         if GROUP.match(line):
