@@ -49,6 +49,8 @@ cd_report_source(struct json_object *f)
 		return NULL;
 	if (strcmp(src, "config") == 0)
 		return "the Wi-Fi configuration";
+	if (strcmp(id, "core.missing") == 0)
+		return "the Cores the configuration expects, and the capture";
 	if (strcmp(src, "sniff") == 0)
 		return strncmp(id, "core.", 5) == 0 ?
 		    "the Core's own traffic" : "the capture";
