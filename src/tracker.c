@@ -576,10 +576,14 @@ core_shift(struct cd_tracker *t, struct trk_core *c, int64_t d)
 		c->starts[i] += d;
 	for (size_t i = 0; i < TRK_MAX_RESTARTS; i++)
 		c->restarts[i] += d;
-	/* Its devices entry shows the same moments, in the new time. */
-	dev = cd_state_device(t->st, c->macstr, c->first_seen);
-	dev->first_seen = c->first_seen;
-	dev->last_seen = c->last_seen;
+	/* Its devices entry, if made yet, shows the same moments. */
+	for (dev = t->st->devices; dev != NULL; dev = dev->next) {
+		if (strcmp(dev->mac, c->macstr) != 0)
+			continue;
+		dev->first_seen = c->first_seen;
+		dev->last_seen = c->last_seen;
+		break;
+	}
 }
 
 void
