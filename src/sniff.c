@@ -4,6 +4,8 @@
  * with pcap_dispatch() on each readiness.  A one-second timer judges the
  * tracker's timeouts, refreshes the filter as Cores come and go, reads
  * pcap's counters for sniff.drops, and reopens a capture that failed.
+ * Every readiness and tick looks at the clocks first, so a wall-clock step
+ * moves the tracker's times before a packet or a tick stamped after it.
  * Reloads arrive through cd_sniff_configure, as they do to every module.
  */
 #include "config.h"
@@ -15,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "capture.h"
 #include "cd_config.h"
@@ -43,9 +46,89 @@ struct cd_sniff {
 	int64_t			 next_stats, next_reopen, last_drop;
 	unsigned		 drops, ifdrops;
 	bool			 drops_raised;
+	struct cd_sniff_clock	 clock;
 };
 
 static void	on_readable(uv_poll_t *h, int status, int events);
+
+int64_t
+cd_sniff_clock_check(struct cd_sniff_clock *c, struct cd_tracker *t,
+    int64_t wall, int64_t mono)
+{
+	int64_t step = 0;
+
+	if (c->started) {
+		step = (wall - c->wall) - (mono - c->mono);
+		/* Slewing and a late look are not steps. */
+		if (step > -CD_SNIFF_STEP_MS && step < CD_SNIFF_STEP_MS)
+			step = 0;
+	}
+	c->started = true;
+	c->wall = wall;
+	c->mono = mono;
+	if (step != 0)
+		cd_tracker_shift(t, step);
+	return step;
+}
+
+int64_t
+cd_sniff_clock_stamp(const struct cd_sniff_clock *c, int64_t ts)
+{
+	if (c->started && ts > c->wall + CD_SNIFF_STEP_MS)
+		return c->wall;
+	return ts;
+}
+
+/*
+ * Milliseconds that do not step; CLOCK_BOOTTIME counts a suspend, which is
+ * time passing, not a step.
+ */
+static int64_t
+steady_ms(void)
+{
+	struct timespec ts;
+
+#ifdef CLOCK_BOOTTIME
+	if (clock_gettime(CLOCK_BOOTTIME, &ts) == 0)
+		return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+#endif
+	return (int64_t)(uv_hrtime() / 1000000);
+}
+
+/* The wall clock now, after moving everything by a step since last look. */
+static int64_t
+look(struct cd_sniff *s)
+{
+	int64_t now = cd_now_ms(), step;
+
+	step = cd_sniff_clock_check(&s->clock, s->cap.trk, now, steady_ms());
+	if (step == 0)
+		return now;
+	s->next_stats += step;
+	s->next_reopen += step;
+	s->last_drop += step;
+	log_notice("the wall clock stepped by %+lld s; the capture's timeouts "
+	    "keep their time", (long long)(step / 1000));
+	return now;
+}
+
+/* A live packet: stamped before a backward step, it is taken as now. */
+static void
+live_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
+{
+	struct cd_sniff		*s = (struct cd_sniff *)(void *)user;
+	struct pcap_pkthdr	 hh;
+	int64_t			 ts = cd_capture_ts_ms(h);
+	int64_t			 at = cd_sniff_clock_stamp(&s->clock, ts);
+
+	if (at != ts) {
+		hh = *h;
+		hh.ts.tv_sec = (time_t)(at / 1000);
+		hh.ts.tv_usec = (suseconds_t)(at % 1000 * 1000);
+		h = &hh;
+	}
+	cd_capture_packet(&s->cap, h, data);
+}
 
 static void
 sniff_free_if_done(struct cd_sniff *s)
@@ -179,8 +262,8 @@ on_readable(uv_poll_t *h, int status, int events)
 		capture_lost(s, uv_strerror(status));
 		return;
 	}
-	if (cd_capture_dispatch(s->cap.p, cd_capture_handler,
-	    (u_char *)&s->cap) < 0) {
+	look(s);
+	if (cd_capture_dispatch(s->cap.p, live_packet, (u_char *)s) < 0) {
 		capture_lost(s, pcap_geterr(s->cap.p));
 		return;
 	}
@@ -227,7 +310,7 @@ static void
 on_tick(uv_timer_t *h)
 {
 	struct cd_sniff	*s = h->data;
-	int64_t		 now = cd_now_ms();
+	int64_t		 now = look(s);
 
 	cd_tracker_tick(s->cap.trk, now);
 	refresh_filter(s);
@@ -264,6 +347,7 @@ cd_sniff_start(const struct cd_sniff_ctx *ctx, const struct cd_config *cfg,
 		return rc;
 	}
 	learn_lan(s);
+	look(s);
 	uv_timer_init(s->loop, &s->timer);
 	s->timer.data = s;
 	s->timer_open = true;

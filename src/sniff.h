@@ -6,6 +6,7 @@
 #ifndef CD_SNIFF_H
 #define CD_SNIFF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
@@ -30,6 +31,32 @@ struct cd_sniff_ctx {
 #define CD_SNIFF_STATS_MS	5000
 #define CD_SNIFF_DROPS_CLEAR_MS	(5 * 60 * 1000)
 #define CD_SNIFF_REOPEN_MS	10000
+
+/*
+ * The tracker runs on the wall clock, which the packets carry and the
+ * devices list shows; a router without a real-time clock has NTP step it
+ * at boot.  Each look at the clocks compares the wall clock's advance with
+ * the monotonic clock's: a difference over CD_SNIFF_STEP_MS is a step, and
+ * the tracker's times move with it (cd_tracker_shift), so its timeouts
+ * keep monotonic time.
+ */
+#define CD_SNIFF_STEP_MS	1000
+
+struct cd_sniff_clock {
+	bool		started;
+	int64_t		wall, mono;	/* ms, at the last look */
+};
+
+/* A look at the clocks (ms): returns the step the tracker moved by, or 0. */
+int64_t	cd_sniff_clock_check(struct cd_sniff_clock *c, struct cd_tracker *t,
+	    int64_t wall, int64_t mono);
+/*
+ * A packet's time as the tracker takes it: one stamped before a backward
+ * step, read after it, is ahead of the clock by the step and is taken as
+ * now (one stamped before a forward step is behind: the tracker takes it
+ * as its own now).
+ */
+int64_t	cd_sniff_clock_stamp(const struct cd_sniff_clock *c, int64_t ts);
 
 /*
  * Open the capture (before privileges are dropped) and poll it on the

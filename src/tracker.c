@@ -536,6 +536,70 @@ cd_tracker_tick(struct cd_tracker *t, int64_t now)
 	t->next_deadline = next;
 }
 
+/*
+ * Every time the tracker holds, listed once: a wall-clock step moves them
+ * all, so every age and deadline stays what it was.  Unused slots move
+ * too; nothing reads them before it writes them.
+ */
+static void
+sess_shift(struct trk_sess *s, int64_t d)
+{
+	s->first_syn += d;
+	s->last_syn += d;
+	s->start += d;
+	s->last += d;
+	s->hs_time += d;
+	s->ping_t += d;
+	s->last_srx += d;
+}
+
+static void
+core_shift(struct cd_tracker *t, struct trk_core *c, int64_t d)
+{
+	struct trk_fail		*fails[] = { &c->blocked, &c->rejected,
+				    &c->inet };
+	struct cd_device	*dev;
+
+	c->first_seen += d;
+	c->last_seen += d;
+	c->dhcp.start += d;
+	c->dhcp.last += d;
+	for (size_t i = 0; i < TRK_MAX_DNS; i++)
+		c->dns[i].t += d;
+	for (size_t i = 0; i < TRK_MAX_SESS; i++)
+		sess_shift(&c->sess[i], d);
+	for (size_t i = 0; i < sizeof(fails) / sizeof(fails[0]); i++) {
+		fails[i]->first += d;
+		fails[i]->last += d;
+	}
+	for (size_t i = 0; i < CD_TRACKER_LOOP_SESSIONS; i++)
+		c->starts[i] += d;
+	for (size_t i = 0; i < TRK_MAX_RESTARTS; i++)
+		c->restarts[i] += d;
+	/* Its devices entry, if made yet, shows the same moments. */
+	for (dev = t->st->devices; dev != NULL; dev = dev->next) {
+		if (strcmp(dev->mac, c->macstr) != 0)
+			continue;
+		dev->first_seen = c->first_seen;
+		dev->last_seen = c->last_seen;
+		break;
+	}
+}
+
+void
+cd_tracker_shift(struct cd_tracker *t, int64_t delta)
+{
+	if (delta == 0)
+		return;
+	t->now += delta;
+	if (t->next_deadline != TRK_NEVER)
+		t->next_deadline += delta;
+	for (size_t i = 0; i < t->ncores; i++)
+		core_shift(t, t->cores[i], delta);
+	for (size_t i = 0; i < TRK_MAX_CAND; i++)
+		t->cand[i].t += delta;
+}
+
 void
 cd_tracker_end(struct cd_tracker *t, int64_t now)
 {

@@ -9,7 +9,8 @@
  * POINTS).
  *
  * Time is what the caller says: the packets' own timestamps (the capture's
- * clock for --read) and cd_tracker_tick() for the timeouts.  The live
+ * clock for --read) and cd_tracker_tick() for the timeouts; the live
+ * capture reports wall-clock steps with cd_tracker_shift().  The live
  * capture and --read feed the same calls, so a file gives the findings the
  * live daemon would have given.
  *
@@ -117,6 +118,12 @@ void	cd_tracker_set_host(struct cd_tracker *t,
 void	cd_tracker_packet(struct cd_tracker *t, const struct cd_pkt *pkt);
 /* Judge every timeout due at or before now (ms since the epoch). */
 void	cd_tracker_tick(struct cd_tracker *t, int64_t now);
+/*
+ * The wall clock stepped by delta ms (NTP setting a router's clock at
+ * boot): every time held moves with it, so no timeout fires early or
+ * stalls, and first and last seen stay right in the new time.
+ */
+void	cd_tracker_shift(struct cd_tracker *t, int64_t delta);
 /*
  * The capture ended at now (--read): judge the exchanges still pending
  * whose evidence is decisive already (a DHCPNAK never followed by an ACK,
