@@ -274,8 +274,10 @@ cd_finding_raise(struct cd_findings *fs, const struct cd_finding_spec *spec,
 	if (fresh && fs->recall != NULL)
 		fs->recall(fs->recall_arg, f);
 	f->active = true;
-	if (!was_active)
+	if (!was_active) {
+		f->raised_at = now;
 		flip(fs, f, now);
+	}
 	grade(fs, f);
 	announce(fs, f);
 	return 0;

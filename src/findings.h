@@ -55,6 +55,7 @@ struct cd_finding {
 	enum cd_severity	 severity;
 	enum cd_source		 source;
 	int64_t			 first_seen;	/* ms since the epoch */
+	int64_t			 raised_at;	/* when it last became active */
 	int64_t			 last_seen;
 	unsigned long		 count;
 	bool			 active;

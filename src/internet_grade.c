@@ -97,8 +97,24 @@ cd_internet_grade(void *arg, const struct cd_finding *f,
 	}
 	if (!decidable(d))
 		return;
-	if (d->prober.in_flight > 0 || d->recheck_pending)
+	if (d->prober.in_flight > 0 || d->recheck_pending) {
 		g->defer = true;
-	else if (!f->told_active)
-		g->defer = recheck(d);
+		return;
+	}
+	if (f->told_active)
+		return;
+	/*
+	 * Seen in the Cores' traffic after the probes of the last verdict
+	 * began: that verdict may predate the outage behind it (a probe's own
+	 * findings are part of its run's verdict).  It waits for a run begun
+	 * since (a re-check now, or the next scheduled run when one ran
+	 * within the last CD_INTERNET_RECHECK_MS).  Outside the daemon
+	 * (--once, --read) nothing re-checks: the verdict at hand stands.
+	 */
+	if (d->recheck_on && f->source != CD_SRC_PROBE &&
+	    f->raised_at >= d->prober.verdict_from) {
+		recheck(d);
+		g->defer = true;
+	} else if (!d->recheck_on)
+		g->defer = false;
 }

@@ -196,6 +196,7 @@ finish_cb(uv_timer_t *t)
 
 	if (p->in_flight != 0)
 		return;
+	p->verdict_from = p->batch_started;
 	cd_internet_evaluate(p->daemon);
 	waiters_answer(p);
 }
@@ -295,6 +296,8 @@ run_start(struct cd_prober *p, struct cd_probe_run *run)
 	run->timeout_ms = cfg->probes.timeout_ms;
 	run->tries = cfg->probes.retries + 1;
 	run->started = cd_now_ms();
+	if (p->in_flight == 0)
+		p->batch_started = run->started;
 	run->started_mono = uv_now(p->loop);
 	run->deadline_mono = run->started_mono + budget;
 	run->running = true;

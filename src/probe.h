@@ -89,6 +89,13 @@ struct cd_prober {
 	struct cd_probe_run	*runs;		/* one per table entry */
 	size_t			 nruns;
 	unsigned		 in_flight;
+	/*
+	 * When the probes now running began (ms, wall clock), and when those
+	 * of the last finished run did: internet.down's verdict speaks for
+	 * the world from then on (internet_grade.c).
+	 */
+	int64_t			 batch_started;
+	int64_t			 verdict_from;
 	struct cd_prober_waiter	*waiters;
 	bool			 closing;
 	unsigned		 closing_handles; /* runs is freed when 0 */
