@@ -501,7 +501,7 @@ maplist_entry(struct ld *ld, const struct ckey *k, const yaml_node_t *e,
 			return ld_err(ld, -EINVAL, &e->start_mark,
 			    "malformed mapping");
 		if (pk->type != YAML_SCALAR_NODE ||
-		    (r = scalar_ok(ld, pk, k->path)) != 0)
+		    scalar_ok(ld, pk, k->path) != 0)
 			return ld_err(ld, -EINVAL, &pk->start_mark, "%s[%zu]: "
 			    "a key must be a string", k->path, i);
 		for (f = 0; fields[f] != NULL; f++)
@@ -546,6 +546,9 @@ set_maplist(struct ld *ld, const struct ckey *k, const yaml_node_t *v)
 		    node_what(v, what, sizeof(what)));
 	for (nf = 0; k->fields[nf] != NULL; nf++)
 		continue;
+	if (nf == 0)		/* a schema row without fields: a bug */
+		return ld_err(ld, -EINVAL, &v->start_mark, "%s: no fields",
+		    k->path);
 	it = v->data.sequence.items.start;
 	n = (size_t)(v->data.sequence.items.top - it);
 	texts = calloc(n * nf + 1, sizeof(*texts));
