@@ -25,7 +25,9 @@ char	*cd_report_line(struct json_object *doc);
 
 /* report_text.c: formatting a received document for people. */
 struct cd_text_opts {
-	int	colour;
+	int			 colour;
+	/* The report's cores array, to name a Core beside its subject. */
+	struct json_object	*cores;
 };
 /* The string value of o's key (numbers as text), or NULL. */
 const char *cd_report_str(struct json_object *o, const char *key);

@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "report.h"
 #include "util.h"
@@ -78,14 +79,39 @@ cd_report_exit_code(struct json_object *findings)
 	return worst == CD_SEV_ERROR ? 2 : worst == CD_SEV_WARNING ? 1 : 0;
 }
 
+/* The name the configuration gives the Core of subject "core:MAC", or NULL. */
+static const char *
+core_name(struct json_object *cores, const char *subject)
+{
+	size_t i, n;
+
+	if (cores == NULL || subject == NULL ||
+	    strncmp(subject, "core:", 5) != 0)
+		return NULL;
+	n = json_object_array_length(cores);
+	for (i = 0; i < n; i++) {
+		struct json_object	*c = json_object_array_get_idx(cores, i);
+		const char		*mac = jstr(c, "mac");
+		const char		*id = jstr(c, "device_id");
+
+		if ((mac != NULL && strcasecmp(mac, subject + 5) == 0) ||
+		    (id != NULL && strcasecmp(id, subject + 5) == 0))
+			return jstr(c, "name");
+	}
+	return NULL;
+}
+
 static void
-finding_text(FILE *out, struct json_object *f)
+finding_text(FILE *out, struct json_object *f, const struct cd_text_opts *o)
 {
 	const char *detail = jstr(f, "detail"), *advice = jstr(f, "advice");
+	const char *name = core_name(o->cores, jstr(f, "subject"));
 	const char *source = cd_report_source(f);
 
-	fprintf(out, "  %s  %s\n      %s\n", dash(jstr(f, "id")),
-	    dash(jstr(f, "subject")), dash(jstr(f, "summary")));
+	fprintf(out, "  %s  %s%s%s%s\n      %s\n", dash(jstr(f, "id")),
+	    dash(jstr(f, "subject")), name != NULL ? " (" : "",
+	    name != NULL ? name : "", name != NULL ? ")" : "",
+	    dash(jstr(f, "summary")));
 	if (source != NULL)
 		fprintf(out, "      from:     %s\n", source);
 	if (detail != NULL && detail[0] != '\0')
@@ -116,7 +142,7 @@ findings_group(FILE *out, struct json_object *findings, int sev,
 			if (pass == 0)
 				count++;
 			else
-				finding_text(out, f);
+				finding_text(out, f, o);
 		}
 		if (pass == 0 && count == 0)
 			return;
@@ -365,6 +391,7 @@ cd_report_text(FILE *out, struct json_object *doc,
     const struct cd_text_opts *o)
 {
 	struct json_object	*findings = NULL, *v;
+	struct cd_text_opts	 opts;
 	int			 code;
 
 	json_object_object_get_ex(doc, "findings", &findings);
@@ -375,7 +402,10 @@ cd_report_text(FILE *out, struct json_object *doc,
 	if (jstr(doc, "vantage") != NULL)
 		fprintf(out, "Vantage: %s %s\n\n", jstr(doc, "vantage"),
 		    dash(jstr(doc, "vantage_detail")));
-	cd_report_text_findings(out, findings, o);
+	opts = *o;
+	if (!json_object_object_get_ex(doc, "cores", &opts.cores))
+		opts.cores = NULL;
+	cd_report_text_findings(out, findings, &opts);
 	fputc('\n', out);
 	if (cd_report_infer(out, findings) > 0)
 		fputc('\n', out);
