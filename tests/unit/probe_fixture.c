@@ -30,6 +30,7 @@ pfx_new(void)
 	cfg->probes.timeout_ms = 150;
 	cfg->probes.retries = 1;
 	cfg->sniff.enabled = false;
+	cd_setstr(&cfg->state_dir, "");	/* no history in a system path */
 	cd_setstr(&cfg->cloud.host, "127.0.0.1");
 	cd_setstr(&cfg->portal.url, "http://127.0.0.1:9/generate_204");
 	assert_int_equal(uv_loop_init(&fx->loop), 0);

@@ -272,7 +272,8 @@ test_once_returns_when_done(void **state)
 	ms = (uv_hrtime() - t0) / 1000000;
 	fakes[0].raise = NULL;
 	assert_int_equal(code, 1);
-	assert_in_range(ms, 200 - 5, 200 + 80);
+	/* At the deadline, not later (valgrind adds its own ~100 ms). */
+	assert_in_range(ms, 200 - 5, 200 + 250);
 	pfx_free(fx);
 
 	fx = fx_with(quick_table);
