@@ -25,8 +25,9 @@ dhcp(const uint8_t *p, size_t n)
 	struct cd_dhcp_offer	offers[4];
 	struct cd_dhcp_sent	sent = { .iface = "br-lan", .xid = 0x01020304,
 	    .sends = 1, .waited_ms = 3500, .first_ms = 70 };
-	struct cd_dhcp_verdict	v;
+	struct cd_probe_verdict	v;
 	size_t			k = 0, len;
+	unsigned		servers;
 
 	memcpy(sent.mac, mac, sizeof(mac));
 	/* Records: a length byte pair, then a frame. */
@@ -44,8 +45,8 @@ dhcp(const uint8_t *p, size_t n)
 		p += 2 + len;
 		n -= 2 + len;
 	}
-	cd_dhcp_decide(&sent, offers, k, &v);
-	if (v.result == NULL || v.servers > k ||
+	servers = cd_dhcp_decide(&sent, offers, k, &v);
+	if (v.result == NULL || servers > k ||
 	    memchr(v.detail, '\0', sizeof(v.detail)) == NULL)
 		abort();
 }
@@ -53,8 +54,8 @@ dhcp(const uint8_t *p, size_t n)
 static void
 handshake(const uint8_t *p, size_t n)
 {
-	struct cd_hs_outcome	o;
-	enum cd_hs_verdict	v;
+	struct cd_handshake_outcome	o;
+	enum cd_handshake_verdict	v;
 	int32_t			st[2] = { 0, 0 };
 
 	memset(&o, 0, sizeof(o));
@@ -67,7 +68,8 @@ handshake(const uint8_t *p, size_t n)
 	o.read_status = st[1];
 	o.nbytes = p[9];
 	v = cd_handshake_verdict(&o);
-	if (cd_hs_verdict_id(v) == NULL || cd_hs_verdict_word(v) == NULL)
+	if (cd_handshake_verdict_id(v) == NULL ||
+	    cd_handshake_verdict_word(v) == NULL)
 		abort();
 }
 
@@ -75,7 +77,7 @@ static void
 coap(const uint8_t *p, size_t n)
 {
 	struct cd_coap_outcome	o;
-	struct cd_coap_verdict	v;
+	struct cd_probe_verdict	v;
 
 	memset(&o, 0, sizeof(o));
 	if (n < 12)
