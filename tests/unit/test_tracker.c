@@ -15,6 +15,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "frame_fixture.h"
+
 #include "decode.h"
 #include "findings.h"
 #include "state.h"
@@ -43,34 +45,6 @@ struct env {
 };
 
 /* --- frames ----------------------------------------------------------- */
-
-struct frame {
-	uint8_t	b[1600];
-	size_t	len;
-};
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v >> 16);
-	put16(p + 2, v & 0xffff);
-}
-
-static uint32_t
-ip4(const char *s)
-{
-	struct in_addr a;
-
-	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
-	return ntohl(a.s_addr);
-}
 
 /* Ethernet + IPv4 header for a transport of l4len bytes; returns the L4. */
 static uint8_t *

@@ -18,6 +18,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "frame_fixture.h"
+
 #include "decode.h"
 #include "findings.h"
 #include "state.h"
@@ -37,34 +39,6 @@ struct env {
 	struct cd_state		 st;
 	struct cd_tracker	*t;
 };
-
-struct frame {
-	uint8_t	b[1600];
-	size_t	len;
-};
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v >> 16);
-	put16(p + 2, v & 0xffff);
-}
-
-static uint32_t
-ip4(const char *s)
-{
-	struct in_addr a;
-
-	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
-	return ntohl(a.s_addr);
-}
 
 static uint8_t *
 eth(struct frame *f, const uint8_t *src, const uint8_t *dst, uint16_t type)
