@@ -332,6 +332,10 @@ trk_seen_update(struct cd_tracker *t, struct trk_core *c, int64_t now)
 	};
 	char ip[INET6_ADDRSTRLEN];
 
+	if (c->by == BY_OUI && !c->seen_told && !t->ending &&
+	    now - c->first_seen < CD_TRACKER_OUI_SETTLE_MS)
+		return;		/* trk_heard announces it, if heard again */
+	c->seen_told = true;
 	trk_raise(t, c, F_SEEN, now, "MAC %s, IP %s, device ID %s, "
 	    "identified by %s", c->macstr, trk_ipstr(&c->addr, ip, sizeof(ip)),
 	    c->device_id[0] ? c->device_id : "unknown", how[c->by]);
@@ -415,6 +419,14 @@ is_dhcp(const struct cd_pkt *p)
 	    (p->dport == 67 || p->dport == 68);
 }
 
+/* A frame from the Core itself: announce it once it has been heard twice. */
+void
+trk_heard(struct cd_tracker *t, struct trk_core *c, int64_t now)
+{
+	if (!c->seen_told && now - c->first_seen >= CD_TRACKER_OUI_SETTLE_MS)
+		trk_seen_update(t, c, now);
+}
+
 void
 trk_touch(struct cd_tracker *t, struct trk_core *c, int64_t now)
 {
@@ -431,6 +443,7 @@ dispatch_ip(struct cd_tracker *t, const struct cd_pkt *p)
 	dst = core_of(t, p, DIR_TO_CORE);
 	if (src != NULL && p->has_src_mac && memcmp(p->src_mac, src->mac,
 	    6) == 0) {
+		trk_heard(t, src, p->ts_ms);
 		trk_core_ip(t, src, p->af, p->src_ip, p->ts_ms);
 		if (p->af == AF_INET)
 			trk_lease_seen(t, src, p->src_ip, p->ts_ms);
@@ -604,7 +617,10 @@ void
 cd_tracker_end(struct cd_tracker *t, int64_t now)
 {
 	cd_tracker_tick(t, now);
+	t->ending = true;
 	for (size_t i = 0; i < t->ncores; i++) {
+		if (!t->cores[i]->seen_told)
+			trk_seen_update(t, t->cores[i], t->now);
 		trk_lan_end(t, t->cores[i], t->now);
 		trk_tcp_end(t, t->cores[i], t->now);
 	}

@@ -35,6 +35,13 @@
 #define CD_TRACKER_MAX_CORES	64
 #define CD_TRACKER_MAX_OUIS	16
 #define CD_TRACKER_IDLE_MS	(15 * 60 * 1000)
+/*
+ * A device known by its vendor prefix alone is announced (core.seen) only
+ * when it is heard again this long after it was first heard: one frame
+ * from a MAC proves little, and a flood of spoofed Core-prefixed MACs must
+ * not flood the log.  A capture that ends sooner announces it then.
+ */
+#define CD_TRACKER_OUI_SETTLE_MS	2000
 
 /* The timeouts the tracker judges by (documented in corediagd.8). */
 #define CD_TRACKER_DNS_TIMEOUT_MS	5000	/* query unanswered */

@@ -129,6 +129,7 @@ struct trk_core {
 	char		 device_id[25];
 	int64_t		 first_seen, last_seen;
 	bool		 dirty;		/* devices entry to refresh */
+	bool		 seen_told;	/* core.seen announced */
 	struct trk_dhcp	 dhcp;
 	bool		 leased;
 	uint8_t		 lease_ip[4];
@@ -171,6 +172,7 @@ struct cd_tracker {
 	int64_t			 next_deadline;
 	unsigned		 generation;
 	bool			 full_logged;
+	bool			 ending;	/* cd_tracker_end: no later frame */
 	/* The LAN's IPv4 subnet: from the interface, or DHCP answers seen. */
 	bool			 lan_known;
 	uint32_t		 lan_net, lan_mask;
@@ -204,6 +206,7 @@ bool	trk_active(const struct cd_tracker *t, const struct trk_core *c,
 void	trk_set_state(struct trk_core *c, enum trk_state s);
 /* A packet of c seen: last_seen and the devices entry. */
 void	trk_touch(struct cd_tracker *t, struct trk_core *c, int64_t now);
+void	trk_heard(struct cd_tracker *t, struct trk_core *c, int64_t now);
 void	trk_deadline(struct cd_tracker *t, int64_t when);
 void	trk_seen_update(struct cd_tracker *t, struct trk_core *c, int64_t now);
 const char *trk_ipstr(const struct trk_addr *a, char *buf, size_t len);

@@ -127,6 +127,7 @@ trk_arp(struct cd_tracker *t, const struct cd_pkt *p)
 		c = trk_identify(t, a->sha, BY_OUI, p->ts_ms);
 	if (c == NULL)
 		return;
+	trk_heard(t, c, p->ts_ms);
 	if (trk_arp_is_fresh(a))
 		trk_restart(t, c, p->ts_ms, "an ARP probe");
 	trk_core_ip(t, c, AF_INET, a->spa, p->ts_ms);
@@ -309,6 +310,8 @@ trk_dhcp(struct cd_tracker *t, const struct cd_pkt *p)
 	if (c == NULL)
 		return;
 	trk_path_seen(t, c, d.op == 2 ? DIR_TO_CORE : DIR_FROM_CORE, p);
+	if (d.op == 1)
+		trk_heard(t, c, p->ts_ms);
 	if (d.op == 1 && (d.msg_type == CD_DHCPDISCOVER ||
 	    d.msg_type == CD_DHCPREQUEST))
 		dhcp_client(t, c, &d, p->ts_ms);

@@ -251,14 +251,69 @@ test_oui_seen(void **state)
 	struct conn		 c = conn(e, CORE, 40001);
 	struct cd_device	*d;
 
+	/* One frame: listed, not yet announced (a prefix is cheap to spoof). */
 	from_core(&c, T0, CD_TCP_SYN, 0);
-	assert_true(active(e, "core.seen"));
+	assert_false(active(e, "core.seen"));
 	d = device(e, "08:00:28:c0:de:01");
 	assert_non_null(d);
 	assert_string_equal(d->identified_by, "oui");
 	assert_string_equal(d->state, "connecting");
 	assert_string_equal(d->ip, CORE_IP);
-	assert_int_equal(finding(e, "core.seen", SUBJ)->first_seen, T0);
+	/* Heard again, later: announced. */
+	from_core(&c, T0 + CD_TRACKER_OUI_SETTLE_MS - 1, CD_TCP_SYN, 0);
+	assert_false(active(e, "core.seen"));
+	from_core(&c, T0 + CD_TRACKER_OUI_SETTLE_MS, CD_TCP_SYN, 0);
+	assert_true(active(e, "core.seen"));
+	assert_int_equal(finding(e, "core.seen", SUBJ)->first_seen,
+	    T0 + CD_TRACKER_OUI_SETTLE_MS);
+}
+
+/* A capture that ends before the device is heard again still names it. */
+static void
+test_oui_seen_at_end(void **state)
+{
+	struct env	*e = *state;
+	struct conn	 c = conn(e, CORE, 40001);
+
+	from_core(&c, T0, CD_TCP_SYN, 0);
+	assert_false(active(e, "core.seen"));
+	cd_tracker_end(e->t, T0 + 500);
+	assert_true(active(e, "core.seen"));
+}
+
+static void	dhcp(struct env *, int64_t, const uint8_t *, int, int,
+		    const char *, const char *);
+
+/*
+ * A flood of frames from random Core-prefixed MACs, each heard once:
+ * the table stays bounded and nothing is announced, so nothing is logged.
+ */
+static void
+test_oui_flood_is_quiet(void **state)
+{
+	struct env	*e = *state;
+	struct frame	 f;
+	uint8_t		 mac[6] = { 0x08, 0x00, 0x28, 0, 0, 0 };
+	unsigned	 n = 0;
+
+	for (int i = 0; i < 5000; i++) {
+		mac[3] = (uint8_t)(i >> 16);
+		mac[4] = (uint8_t)(i >> 8);
+		mac[5] = (uint8_t)i;
+		if (i % 2 == 0)
+			dhcp(e, T0 + i * 4, mac, 1, CD_DHCPDISCOVER, NULL, NULL);
+		else {
+			udp_frame(&f, mac, BCAST, "198.18.1.5", "198.18.1.255",
+			    1, 9, 0);
+			feed(e, T0 + i * 4, &f);
+		}
+	}
+	cd_tracker_tick(e->t, T0 + 5000 * 4);
+	for (struct cd_device *d = e->st.devices; d != NULL; d = d->next)
+		n++;
+	assert_int_equal(n, CD_TRACKER_MAX_CORES);
+	assert_false(active(e, "core.seen"));
+	assert_null(e->fs.head);	/* not even a cleared one */
 }
 
 static void
@@ -1043,6 +1098,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_oui_seen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_oui_seen_at_end, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_oui_flood_is_quiet, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_syns_unanswered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_syn_rst, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_handshake_rejected, setup, teardown),

@@ -504,11 +504,12 @@ test_oui_is_a_hint(void **state)
 	struct conn	 c = conn(e, "198.18.100.10", 5683, 40001);
 
 	seg(&c, true, T0, SYN, 0);
+	seg(&c, true, T0 + CD_TRACKER_OUI_SETTLE_MS, SYN, 0);
 	assert_text("summary", finding(e, "core.seen")->summary,
 	    "a device with a Spark Core's vendor prefix");
 	assert_detail(e, "core.seen", "not yet confirmed");
 	assert_string_equal(device_field(e, false), "oui");
-	(void)online(e, 40002, T0 + 1000);
+	(void)online(e, 40002, T0 + CD_TRACKER_OUI_SETTLE_MS + 1000);
 	assert_string_equal(finding(e, "core.seen")->summary,
 	    "a Spark Core is on the LAN");
 	assert_detail(e, "core.seen", "its cloud session");
