@@ -201,8 +201,12 @@ static void
 on_findings_tick(uv_timer_t *t)
 {
 	struct cd_daemon	*d = t->data;
-	int64_t			 now = cd_now_ms();
+	int64_t			 now = cd_now_ms(), step;
 
+	step = cd_sniff_clock_check(&d->findings_clock, NULL, now,
+	    (int64_t)(uv_hrtime() / 1000000));
+	if (step != 0)
+		cd_findings_shift(&d->findings, step);
 	cd_findings_tick(&d->findings, now);
 	cd_cores_tick(&d->cores, d->cfg, &d->state, &d->findings, now);
 	cd_history_tick(&d->history, d->loop, &d->cores, &d->findings, now);

@@ -10,6 +10,7 @@
 #include "findings.h"
 #include "history.h"
 #include "probe.h"
+#include "sniff.h"
 #include "state.h"
 #include "status.h"
 
@@ -28,6 +29,7 @@ struct cd_daemon {
 	uv_signal_t		 sig_hup, sig_term, sig_int;
 	bool			 signals_on;
 	uv_timer_t		 findings_tick;	/* releases flap holds */
+	struct cd_sniff_clock	 findings_clock; /* steps shift the findings */
 	uv_timer_t		 recheck;	/* internet re-check (internet.h) */
 	bool			 recheck_on, recheck_pending;
 	uint64_t		 recheck_last;	/* uv_now of the last one */

@@ -412,6 +412,20 @@ cd_findings_tick(struct cd_findings *fs, int64_t now)
 	forget_excess(fs);
 }
 
+void
+cd_findings_shift(struct cd_findings *fs, int64_t delta)
+{
+	struct cd_finding *f;
+
+	for (f = fs->head; f != NULL; f = f->next) {
+		f->first_seen += delta;
+		f->raised_at += delta;
+		f->last_seen += delta;
+		for (size_t i = 0; i < nitems(f->flips); i++)
+			f->flips[i] += delta;
+	}
+}
+
 int
 cd_findings_worst(const struct cd_findings *fs)
 {

@@ -186,6 +186,11 @@ void	cd_findings_foreach(struct cd_findings *fs, cd_finding_fn *fn,
 void	cd_findings_regrade(struct cd_findings *fs, int64_t now);
 /* Release the flap holds that have kept still long enough. */
 void	cd_findings_tick(struct cd_findings *fs, int64_t now);
+/*
+ * The wall clock stepped by delta ms: move every time the registry holds
+ * with it, so a hold-down keeps its length and the ages shown stay true.
+ */
+void	cd_findings_shift(struct cd_findings *fs, int64_t delta);
 
 /* The worst severity among active findings, or -1 when there is none. */
 int	cd_findings_worst(const struct cd_findings *fs);

@@ -66,7 +66,7 @@ cd_sniff_clock_check(struct cd_sniff_clock *c, struct cd_tracker *t,
 	c->started = true;
 	c->wall = wall;
 	c->mono = mono;
-	if (step != 0)
+	if (step != 0 && t != NULL)
 		cd_tracker_shift(t, step);
 	return step;
 }

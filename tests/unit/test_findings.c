@@ -485,6 +485,50 @@ test_flap_hold_down(void **state)
 	cd_findings_free(&fs);
 }
 
+/*
+ * The wall clock steps back an hour (NTP at boot) during a hold: shifted
+ * with it, the hold still ends after a minute's quiet, and the ages shown
+ * keep their length.  Without the shift it would last an hour more.
+ */
+static void
+test_flap_hold_survives_clock_step(void **state)
+{
+	const int64_t		 hour = 3600 * 1000;
+	struct cd_findings	 fs;
+	struct sink		 s = { 0 };
+	struct cd_finding	*f;
+	int64_t			 t = 10 * hour;
+
+	(void)state;
+	cd_findings_init(&fs, capture, &s);
+	for (int i = 0; i < 2; i++) {
+		cd_finding_raise(&fs, &blocked, t += 1000);
+		cd_finding_clear(&fs, blocked.id, blocked.subject, t += 1000);
+	}
+	cd_finding_raise(&fs, &blocked, t += 1000);
+	assert_int_equal(s.n, 5);			/* held */
+	f = cd_finding_find(&fs, blocked.id, blocked.subject);
+	assert_int_equal(f->first_seen, 10 * hour + 1000);
+	cd_findings_shift(&fs, -hour);
+	t -= hour;
+	assert_int_equal(f->first_seen, 9 * hour + 1000);
+	cd_findings_tick(&fs, t + 59000);
+	assert_int_equal(s.n, 5);
+	cd_findings_tick(&fs, t + 60000);
+	assert_int_equal(s.n, 6);			/* released */
+	/* Forward: the hold does not end early. */
+	for (int i = 0; i < 3; i++) {
+		cd_finding_clear(&fs, blocked.id, blocked.subject, t += 1000);
+		cd_finding_raise(&fs, &blocked, t += 1000);
+	}
+	assert_true(strncmp(s.line[s.n - 1], "flapping ", 9) == 0);
+	cd_findings_shift(&fs, hour);
+	t += hour;
+	cd_findings_tick(&fs, t + 1000);
+	assert_true(strncmp(s.line[s.n - 1], "flapping ", 9) == 0);
+	cd_findings_free(&fs);
+}
+
 /* A hold ended by a new change: announced once, graded first. */
 static void
 test_flap_release_graded(void **state)
@@ -545,6 +589,7 @@ main(void)
 		cmocka_unit_test(test_foreach_clears),
 		cmocka_unit_test(test_grader_defers),
 		cmocka_unit_test(test_flap_hold_down),
+		cmocka_unit_test(test_flap_hold_survives_clock_step),
 		cmocka_unit_test(test_slow_changes_not_held),
 		cmocka_unit_test(test_flap_release_graded),
 	};
