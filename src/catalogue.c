@@ -81,6 +81,12 @@ const struct cd_catalogue_entry cd_catalogue[] = {
 	{ "dhcp.no_offer", E,
 	  "turn on a DHCP server for the LAN (usually the router's): the Core "
 	  "takes its address only by DHCP" },
+	{ "dhcp.server_busy", W,
+	  "the LAN's DHCP server answers other devices but gave no address "
+	  "to a new one in time: its address pool may be full (too many "
+	  "devices, or long leases), it may be swamped by requests, or it may "
+	  "admit only known MACs; look at its lease table and log, enlarge "
+	  "the pool or shorten the lease time" },
 	{ "dhcp.multiple_servers", W,
 	  "keep one DHCP server on the LAN and turn off the other (often a "
 	  "second router or an access point: set it to bridge or access point "

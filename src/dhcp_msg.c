@@ -148,6 +148,7 @@ cd_dhcp_offer_parse(int dlt, const uint8_t *p, size_t caplen, size_t wirelen,
 {
 	struct cd_pkt	pkt;
 	struct cd_dhcp	d;
+	bool		mine;
 	int		rc;
 
 	memset(&pkt, 0, sizeof(pkt));
@@ -158,8 +159,11 @@ cd_dhcp_offer_parse(int dlt, const uint8_t *p, size_t caplen, size_t wirelen,
 		return -ENOENT;
 	if ((rc = cd_decode_dhcp(pkt.payload, pkt.payload_caplen, &d)) < 0)
 		return rc == -ENOTSUP ? -ENOENT : rc;
-	if (d.op != 2 || d.xid != xid || d.hlen != 6 ||
-	    memcmp(d.chaddr, mac, 6) != 0 || d.msg_type != CD_DHCPOFFER)
+	if (d.op != 2 || d.hlen != 6 || (d.msg_type != CD_DHCPOFFER &&
+	    d.msg_type != CD_DHCPACK))
+		return -ENOENT;
+	mine = d.xid == xid && memcmp(d.chaddr, mac, 6) == 0;
+	if (mine && d.msg_type != CD_DHCPOFFER)
 		return -ENOENT;
 	memset(o, 0, sizeof(*o));
 	if (pkt.has_src_mac)
@@ -171,5 +175,5 @@ cd_dhcp_offer_parse(int dlt, const uint8_t *p, size_t caplen, size_t wirelen,
 	o->has_lease = d.has_lease;
 	o->lease_s = d.lease_s;
 	memcpy(o->portal_url, d.portal_url, sizeof(o->portal_url));
-	return 0;
+	return mine ? 0 : 1;
 }

@@ -52,8 +52,9 @@ struct cd_dhcp_offer {
 
 /*
  * A captured frame (pcap link type dlt): 0 and *o when it is a DHCPOFFER
- * for xid and mac; -ENOENT when it is something else (another client's,
- * our own DISCOVER, an ACK); -EBADMSG damaged or cut short.
+ * for xid and mac; 1 and *o when it is a server's OFFER or ACK to another
+ * client (the server is alive); -ENOENT when it is something else (our
+ * own DISCOVER, a client's message); -EBADMSG damaged or cut short.
  */
 int	cd_dhcp_offer_parse(int dlt, const uint8_t *p, size_t caplen,
 	    size_t wirelen, uint32_t xid, const uint8_t mac[6],

@@ -1,6 +1,7 @@
 /*
  * The dhcp probe's decision: no offer is dhcp.no_offer (the Core cannot
- * get an address); offers from more than one server are
+ * get an address), or dhcp.server_busy when a server answered other
+ * clients meanwhile (it is there, but slow, full or filtering); offers from more than one server are
  * dhcp.multiple_servers (the Core may take its lease, gateway and DNS
  * from the wrong one).  The detail lists every server with its offer, and
  * a captive-portal URL (option 114, RFC 8910) where a server announces one.
@@ -131,7 +132,22 @@ cd_dhcp_decide(const struct cd_dhcp_sent *s,
 
 	memset(v, 0, sizeof(*v));
 	at = describe_sent(v->detail, sizeof(v->detail), s);
-	if ((k = distinct(offers, n, srv)) == 0) {
+	if ((k = distinct(offers, n, srv)) == 0 && s->others > 0) {
+		char id[64];
+
+		v->result = "busy";
+		v->finding = "dhcp.server_busy";
+		snprintf(v->summary, sizeof(v->summary), "the DHCP server on "
+		    "%s (%s) answered other clients, not this DISCOVER",
+		    s->iface, server_name(&s->other, id, sizeof(id)));
+		at = append(v->detail, sizeof(v->detail), at, "; no DHCPOFFER "
+		    "for it in %llu ms, while %u answer%s to other clients "
+		    "came, the first: ", (unsigned long long)s->waited_ms,
+		    s->others, s->others == 1 ? "" : "s");
+		describe_offer(v->detail, sizeof(v->detail), at, &s->other);
+		return 0;
+	}
+	if (k == 0) {
 		v->result = "no_offer";
 		v->finding = "dhcp.no_offer";
 		snprintf(v->summary, sizeof(v->summary), "no DHCP server "

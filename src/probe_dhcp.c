@@ -157,7 +157,7 @@ teardown(struct dhcp_probe *p)
 }
 
 static const char *const dhcp_ids[] = {
-	"dhcp.no_offer", "dhcp.multiple_servers", NULL,
+	"dhcp.no_offer", "dhcp.server_busy", "dhcp.multiple_servers", NULL,
 };
 
 static void
@@ -203,12 +203,16 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 	struct dhcp_probe	*p = (struct dhcp_probe *)(void *)user;
 	struct cd_dhcp_offer	*o;
 	uint64_t		 now, end, deadline;
+	int			 rc;
 
 	if (p->noffers == MAX_OFFERS || p->run == NULL)
 		return;
 	o = &p->offers[p->noffers];
-	if (cd_dhcp_offer_parse(p->dlt, bytes, h->caplen, h->len,
-	    p->sent.xid, p->sent.mac, o) != 0)
+	rc = cd_dhcp_offer_parse(p->dlt, bytes, h->caplen, h->len,
+	    p->sent.xid, p->sent.mac, o);
+	if (rc == 1 && p->sent.others++ == 0)
+		p->sent.other = *o;	/* a server is there, answering */
+	if (rc != 0)
 		return;
 	if (p->noffers++ > 0)
 		return;

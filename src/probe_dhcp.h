@@ -33,11 +33,14 @@ struct cd_dhcp_sent {
 	unsigned	 sends;		/* DISCOVERs (first and resends) */
 	uint64_t	 waited_ms;
 	uint64_t	 first_ms;	/* to the first OFFER */
+	unsigned	 others;	/* answers to other clients meanwhile */
+	struct cd_dhcp_offer other;	/* the first of them */
 };
 
 /*
- * dhcp.no_offer (result no_offer), dhcp.multiple_servers, or none (ok);
- * the detail is the DISCOVER, then each server's offer.  Servers are told
+ * dhcp.no_offer (result no_offer), dhcp.server_busy (result busy: no
+ * offer, but a server answered other clients meanwhile, so one is there
+ * and slow), dhcp.multiple_servers, or none (ok); the detail is the DISCOVER, then each server's offer.  Servers are told
  * apart by sender MAC and server identifier (option 54, else the source
  * address): two routers both calling themselves 192.168.1.1 are two
  * servers.  One server's duplicate offers count once.  Returns how many

@@ -28,6 +28,7 @@ dhcp(const uint8_t *p, size_t n)
 	struct cd_probe_verdict	v;
 	size_t			k = 0, len;
 	unsigned		servers;
+	int			rc;
 
 	memcpy(sent.mac, mac, sizeof(mac));
 	/* Records: a length byte pair, then a frame. */
@@ -35,13 +36,15 @@ dhcp(const uint8_t *p, size_t n)
 		len = (size_t)p[0] << 8 | p[1];
 		if (len > n - 2)
 			len = n - 2;
-		if (cd_dhcp_offer_parse(DLT_EN10MB, p + 2, len, len, sent.xid,
-		    mac, &offers[k]) == 0) {
-			if (memchr(offers[k].portal_url, '\0',
-			    sizeof(offers[k].portal_url)) == NULL)
-				abort();
+		rc = cd_dhcp_offer_parse(DLT_EN10MB, p + 2, len, len, sent.xid,
+		    mac, &offers[k]);
+		if (rc >= 0 && memchr(offers[k].portal_url, '\0',
+		    sizeof(offers[k].portal_url)) == NULL)
+			abort();
+		if (rc == 0)
 			k++;
-		}
+		else if (rc == 1 && sent.others++ == 0)
+			sent.other = offers[k];	/* a server answering others */
 		p += 2 + len;
 		n -= 2 + len;
 	}

@@ -50,6 +50,8 @@ static const struct pin pins[] = {
 	    "WAN cable", "ISP" }, "firewall" },
 	{ "portal.detected", { "without one", "MAC" }, NULL },
 	{ "dhcp.no_offer", { "DHCP server", "only by DHCP" }, NULL },
+	{ "dhcp.server_busy", { "address pool", "known MACs", "lease table" },
+	    NULL },
 	{ "dhcp.multiple_servers", { "one DHCP server", "access point" }, NULL },
 	{ "core.no_lease", { "address pool", "MAC filter" }, NULL },
 	{ "core.static_ip", { "LAN's DHCP server" }, NULL },

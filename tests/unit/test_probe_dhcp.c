@@ -10,6 +10,8 @@
 
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
@@ -235,12 +237,16 @@ test_offer_parse(void **state)
 	assert_true(o.has_lease);
 	assert_int_equal(o.lease_s, 3600);
 	assert_string_equal(o.portal_url, "http://portal.test/api");
-	/* Not ours: another xid, another client, an ACK. */
+	/* Another xid, another client: a server answering someone else. */
 	assert_int_equal(cd_dhcp_offer_parse(CD_DLT_EN10MB, f, n, n, 0x1235,
-	    mac, &o), -ENOENT);
+	    mac, &o), 1);
 	assert_int_equal(cd_dhcp_offer_parse(CD_DLT_EN10MB, f, n, n, 0x1234,
-	    other, &o), -ENOENT);
+	    other, &o), 1);
+	assert_memory_equal(o.server_id, "\xc6\x12\x01\x01", 4);
+	/* An ACK: to another client it says the same; to us it is no offer. */
 	n = offer_frame(f, sizeof(f), 0x1234, mac, CD_DHCPACK, NULL);
+	assert_int_equal(cd_dhcp_offer_parse(CD_DLT_EN10MB, f, n, n, 0x1234,
+	    other, &o), 1);
 	assert_int_equal(cd_dhcp_offer_parse(CD_DLT_EN10MB, f, n, n, 0x1234,
 	    mac, &o), -ENOENT);
 }
@@ -334,6 +340,29 @@ test_decide_none(void **state)
 	assert_non_null(strstr(v.detail, "sent 3 times on br-lan"));
 	assert_non_null(strstr(v.detail, "02:11:22:33:44:55"));
 	assert_non_null(strstr(v.detail, "no DHCPOFFER in 14900 ms"));
+}
+
+/* No offer, but the server answered others: it is there, and busy. */
+static void
+test_decide_busy(void **state)
+{
+	struct cd_probe_verdict	v;
+	struct cd_dhcp_sent	s = sent;
+
+	(void)state;
+	s.sends = 3;
+	s.waited_ms = 14900;
+	s.others = 7;
+	memcpy(s.other.src_ip, "\xc6\x12\x01\x01", 4);
+	memcpy(s.other.yiaddr, "\xc6\x12\x01\x77", 4);
+	assert_int_equal(cd_dhcp_decide(&s, NULL, 0, &v), 0);
+	assert_string_equal(v.result, "busy");
+	assert_string_equal(v.finding, "dhcp.server_busy");
+	assert_string_equal(v.summary, "the DHCP server on br-lan "
+	    "(198.18.1.1) answered other clients, not this DISCOVER");
+	assert_non_null(strstr(v.detail, "no DHCPOFFER for it in 14900 ms, "
+	    "while 7 answers to other clients came, the first: server "
+	    "198.18.1.1"));
 }
 
 static void
@@ -536,9 +565,9 @@ static void
 server_start(struct fx *fx, const char *iface, const char *range,
     const char *extra)
 {
-	char	ifopt[64], rangeopt[128];
+	char	ifopt[64], rangeopt[128], more[256], *argv[24];
 	pid_t	pid;
-	int	want = dhcp_listeners() + 1;
+	int	want = dhcp_listeners() + 1, argc = 0;
 
 	snprintf(ifopt, sizeof(ifopt), "--interface=%s", iface);
 	snprintf(rangeopt, sizeof(rangeopt), "--dhcp-range=%s,120", range);
@@ -547,12 +576,21 @@ server_start(struct fx *fx, const char *iface, const char *range,
 
 		dup2(null, 1);
 		dup2(null, 2);
-		execlp("dnsmasq", "dnsmasq", "--keep-in-foreground",
+		const char *fixed[] = { "dnsmasq", "--keep-in-foreground",
 		    "--conf-file=/dev/null", "--port=0", "--bind-interfaces",
 		    "--no-ping", "--leasefile-ro", "--pid-file=",
-		    "--user=root", ifopt, rangeopt,
-		    extra != NULL ? extra : "--log-facility=/dev/null",
-		    (char *)NULL);
+		    "--user=root", ifopt, rangeopt };
+
+		for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+			argv[argc++] = (char *)fixed[i];
+		/* extra: more options, separated by spaces */
+		snprintf(more, sizeof(more), "%s",
+		    extra != NULL ? extra : "--log-facility=/dev/null");
+		for (char *a = strtok(more, " "); a != NULL && argc < 23;
+		    a = strtok(NULL, " "))
+			argv[argc++] = a;
+		argv[argc] = NULL;
+		execvp("dnsmasq", argv);
 		_exit(127);
 	}
 	REQUIRE(pid > 0);
@@ -654,6 +692,62 @@ child_slow_second_server(struct fx *fx)
 	return 0;
 }
 
+/* Another client's DISCOVER from who on iface, every 100 ms for ms. */
+static pid_t
+other_client(const char *iface, const uint8_t who[6], unsigned ms)
+{
+	uint8_t			 payload[300], f[CD_DHCP_FRAME_MAX];
+	struct sockaddr_ll	 to = { .sll_family = AF_PACKET };
+	size_t			 n;
+	pid_t			 pid;
+	int			 fd;
+
+	if ((pid = fork()) != 0)
+		return pid;
+	n = cd_dhcp_discover(payload, sizeof(payload), who, 0x5a5a, 0);
+	n = cd_dhcp_frame(f, sizeof(f), who, payload, n);
+	to.sll_ifindex = (int)if_nametoindex(iface);
+	to.sll_halen = 6;
+	memset(to.sll_addr, 0xff, 6);
+	if ((fd = socket(AF_PACKET, SOCK_RAW, 0)) < 0)
+		_exit(1);
+	for (unsigned t = 0; t < ms; t += 100) {
+		(void)sendto(fd, f, n, 0, (struct sockaddr *)&to, sizeof(to));
+		usleep(100000);
+	}
+	_exit(0);
+}
+
+/*
+ * A server that answers only the MACs it knows (as one with a full pool
+ * answers only its leases' renewals): no offer for the probe, but offers
+ * to another client meanwhile.  There is a server, and it is busy: not
+ * dhcp.no_offer.
+ */
+static int
+child_busy_server(struct fx *fx)
+{
+	const uint8_t	known[6] = { 0x02, 0x5a, 0, 0, 0, 0x99 };
+	pid_t		pid;
+
+	fx_init(fx, "br0", 500, 1);
+	server_start(fx, "vA", "198.18.200.100,198.18.200.149",
+	    "--log-facility=/dev/null --dhcp-host=02:5a:00:00:00:99 "
+	    "--dhcp-ignore=tag:!known");
+	pid = other_client("vB", known, 1500);
+	fx_run(fx);
+	waitpid(pid, NULL, 0);
+	server_stop(fx, 0);
+	CHECK(strcmp(result(fx)->result, "busy") == 0);
+	CHECK(active(fx, "dhcp.server_busy"));
+	CHECK(!active(fx, "dhcp.no_offer"));
+	CHECK(strstr(result(fx)->detail, "answer") != NULL);
+	CHECK(strstr(result(fx)->detail, "server 198.18.200.1 ") != NULL);
+	CHECK(cd_findings_exit_code(&fx->d.findings) == 1);
+	CHECK(fx_free(fx) == 0);
+	return 0;
+}
+
 static int
 child_no_server(struct fx *fx)
 {
@@ -743,6 +837,13 @@ test_probe_no_server(void **state)
 }
 
 static void
+test_probe_busy_server(void **state)
+{
+	(void)state;
+	netns_case(child_busy_server);
+}
+
+static void
 test_probe_not_ethernet(void **state)
 {
 	(void)state;
@@ -795,6 +896,7 @@ main(void)
 		cmocka_unit_test(test_offer_own_discover),
 		cmocka_unit_test(test_offer_truncated),
 		cmocka_unit_test(test_decide_none),
+		cmocka_unit_test(test_decide_busy),
 		cmocka_unit_test(test_decide_one),
 		cmocka_unit_test(test_decide_multiple),
 		cmocka_unit_test(test_probe_no_privilege),
@@ -803,6 +905,7 @@ main(void)
 		cmocka_unit_test(test_probe_two_servers),
 		cmocka_unit_test(test_probe_slow_second_server),
 		cmocka_unit_test(test_probe_no_server),
+		cmocka_unit_test(test_probe_busy_server),
 		cmocka_unit_test(test_probe_not_ethernet),
 	};
 
