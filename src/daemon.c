@@ -31,13 +31,34 @@ findings_to_log(void *arg, int priority, const char *line)
 
 static const char *const event_names[] = { "raised", "changed", "cleared" };
 
+const char *
+cd_daemon_core_name(const struct cd_daemon *d, const char *subject)
+{
+	if (strncmp(subject, "core:", 5) != 0)
+		return NULL;
+	return cd_cores_name(d->cfg, &d->cores, subject + 5);
+}
+
+/* A finding object about a named Core gets "core_name". */
+static void
+add_core_name(const struct cd_daemon *d, struct json_object *f)
+{
+	struct json_object	*s;
+	const char		*name;
+
+	if (json_object_object_get_ex(f, "subject", &s) &&
+	    (name = cd_daemon_core_name(d, json_object_get_string(s))) != NULL)
+		json_object_object_add(f, "core_name",
+		    json_object_new_string(name));
+}
+
 /* `watch` clients get {"event":"raised","finding":{...}} per change. */
 static void
 findings_to_watchers(void *arg, enum cd_finding_event ev,
     const struct cd_finding *f)
 {
 	struct cd_daemon	*d = arg;
-	struct json_object	*o;
+	struct json_object	*o, *fj;
 
 	cd_export_event(d, ev, f);
 	if (d->status == NULL)
@@ -45,7 +66,9 @@ findings_to_watchers(void *arg, enum cd_finding_event ev,
 	o = json_object_new_object();
 	json_object_object_add(o, "event",
 	    json_object_new_string(event_names[ev]));
-	json_object_object_add(o, "finding", cd_report_finding_json(f));
+	fj = cd_report_finding_json(f);
+	add_core_name(d, fj);
+	json_object_object_add(o, "finding", fj);
 	cd_status_broadcast(d->status, json_object_to_json_string_ext(o,
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
@@ -71,9 +94,12 @@ cd_daemon_init(struct cd_daemon *d, uv_loop_t *loop, struct cd_config *cfg,
 struct json_object *
 cd_daemon_report(const struct cd_daemon *d)
 {
-	struct json_object *doc;
+	struct json_object *doc, *a;
 
 	doc = cd_report_json(&d->findings, &d->state, d->host, cd_now_ms());
+	if (json_object_object_get_ex(doc, "findings", &a))
+		for (size_t i = 0; i < json_object_array_length(a); i++)
+			add_core_name(d, json_object_array_get_idx(a, i));
 	json_object_object_add(doc, "cores", cd_cores_json(&d->cores, d->cfg,
 	    &d->state, &d->findings));
 	cd_export_report(d, doc);

@@ -52,6 +52,10 @@ void	cd_daemon_free(struct cd_daemon *d);
 /* Reload the configuration from config_path; a bad one keeps the old. */
 int	cd_daemon_reload(struct cd_daemon *d);
 
+/* The configured or learned name of a "core:MAC" subject, or NULL. */
+const char *cd_daemon_core_name(const struct cd_daemon *d,
+	    const char *subject);
+
 /* {"version":1,...}: the whole report as SPEC describes it. */
 struct json_object *cd_daemon_report(const struct cd_daemon *d);
 

@@ -114,6 +114,7 @@ cd_export_event(struct cd_daemon *d, enum cd_finding_event ev,
 	o.host = d->host;
 	o.app = d->cfg->syslog.ident;
 	o.pid = (long)getpid();
+	o.name = cd_daemon_core_name(d, f->subject);
 	len = cd_syslog5424_format(&o, ev, f, cd_now_ms(), &msg);
 	cd_syslog_remote_send(d->export->remote, msg, len);
 	free(msg);

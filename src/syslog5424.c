@@ -169,15 +169,18 @@ cd_syslog5424_format(const struct cd_syslog_origin *o,
 	sd_param(buf, &off, "event", event_ids[ev], 16);
 	sd_param(buf, &off, "id", f->id, 512);
 	sd_param(buf, &off, "subject", f->subject, 512);
+	if (o->name != NULL)
+		sd_param(buf, &off, "name", o->name, 64);
 	sd_param(buf, &off, "severity", cd_severity_name(f->severity), 16);
 	sd_param(buf, &off, "summary", f->summary, 512);
 	sd_param(buf, &off, "evidence", f->detail, CD_SYSLOG_MAX_EVIDENCE);
 	buf[off++] = ']';
 	buf[off] = '\0';
 	/* The message as the local syslog line has it. */
-	n = snprintf(buf + off, cap - off, " %s %s %s: %s",
+	n = snprintf(buf + off, cap - off, " %s %s %s: %s%s%s",
 	    cleared ? "cleared" : cd_severity_name(f->severity), f->id,
-	    f->subject, f->summary);
+	    f->subject, o->name != NULL ? o->name : "",
+	    o->name != NULL ? ": " : "", f->summary);
 	off = n < 0 || (size_t)n >= cap - off ? cap - 1 : off + (size_t)n;
 	if (!cleared && f->advice != NULL && f->advice[0] != '\0' &&
 	    off < cap - 1) {

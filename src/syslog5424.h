@@ -38,6 +38,7 @@ struct cd_syslog_origin {
 	const char	*host;
 	const char	*app;
 	long		 pid;
+	const char	*name;		/* the subject Core's name, or NULL */
 };
 
 /*

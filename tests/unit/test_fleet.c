@@ -93,7 +93,7 @@ static void
 format_5424(void **state)
 {
 	struct cd_syslog_origin	 o = { LOG_LOCAL3, "router one", "corediagd",
-	    42 };
+	    42, NULL };
 	struct cd_finding	 f = finding();
 	char			*m;
 	size_t			 len;
@@ -116,6 +116,15 @@ format_5424(void **state)
 	assert_non_null(strstr(m, " cleared [corediagd@32473 event=\"cleared\""));
 	assert_non_null(strstr(m, "evidence=\"\"] cleared cloud.tcp_blocked "));
 	assert_null(strstr(m, "--"));
+	free(m);
+	/* A Core's name goes beside its subject, as in the local line. */
+	o.name = "Kitchen \"2\"";
+	f.subject = "core:08:00:28:aa:bb:cc";
+	cd_syslog5424_format(&o, CD_FINDING_RAISED, &f, T0, &m);
+	assert_non_null(strstr(m, " subject=\"core:08:00:28:aa:bb:cc\" "
+	    "name=\"Kitchen \\\"2\\\"\" severity="));
+	assert_non_null(strstr(m, "] error cloud.tcp_blocked "
+	    "core:08:00:28:aa:bb:cc: Kitchen \"2\": TCP to"));
 	free(m);
 }
 
