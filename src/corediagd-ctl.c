@@ -194,14 +194,11 @@ print_answer(const struct ctl *c, struct json_object *doc)
 	if (c->json) {
 		puts(json_object_to_json_string_ext(doc,
 		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		/* The same codes as the text: 3 when no probe could run. */
 		if (strcmp(c->command, "findings") == 0)
 			code = cd_report_exit_code(doc);
-		else if (json_object_is_type(doc, json_type_object)) {
-			struct json_object *f = NULL;
-
-			json_object_object_get_ex(doc, "findings", &f);
-			code = cd_report_exit_code(f);
-		}
+		else if (json_object_is_type(doc, json_type_object))
+			code = cd_report_doc_code(doc);
 		return code;
 	}
 	if (strcmp(c->command, "findings") == 0) {
