@@ -42,11 +42,16 @@ async def connect(path):
     return await asyncio.open_unix_connection(path, limit=LIMIT)
 
 
+async def open_watch(path):
+    r, w = await connect(path)
+    w.write(b"watch\n")
+    await w.drain()
+    return r, w
+
+
 async def watcher(path, record, stop):
     try:
-        r, w = await connect(path)
-        w.write(b"watch\n")
-        await w.drain()
+        r, w = await open_watch(path)
     except OSError as e:
         record["closed"] = "connect: %s" % e
         return
@@ -76,9 +81,7 @@ async def watcher(path, record, stop):
 
 async def silent(path, stop, tally):
     try:
-        r, w = await connect(path)
-        w.write(b"watch\n")
-        await w.drain()
+        _, w = await open_watch(path)
     except OSError as e:
         tally.error("silent watcher: %s" % e)
         return
