@@ -172,8 +172,8 @@ open_fail(pcap_t *p, const char *ifname, const char *what, int rc, char *err,
 }
 
 pcap_t *
-cd_capture_open_live(const char *ifname, int snaplen, char *err,
-    size_t errlen)
+cd_capture_open_live(const char *ifname, int snaplen, int bufsize,
+    char *err, size_t errlen)
 {
 	char	 ebuf[PCAP_ERRBUF_SIZE] = "";
 	pcap_t	*p;
@@ -186,7 +186,8 @@ cd_capture_open_live(const char *ifname, int snaplen, char *err,
 	/* Immediate mode: the Core sends little, and late is useless. */
 	if ((rc = pcap_set_immediate_mode(p, 1)) != 0 ||
 	    (rc = pcap_set_snaplen(p, snaplen)) != 0 ||
-	    (rc = pcap_set_promisc(p, 1)) != 0)
+	    (rc = pcap_set_promisc(p, 1)) != 0 ||
+	    (bufsize > 0 && (rc = pcap_set_buffer_size(p, bufsize)) != 0))
 		return open_fail(p, ifname, "set-up", rc, err, errlen);
 	if ((rc = pcap_activate(p)) < 0)
 		return open_fail(p, ifname, "cannot open", rc, err, errlen);

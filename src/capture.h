@@ -54,10 +54,11 @@ int	cd_capture_refresh_filter(struct cd_capture *cap,
 
 /*
  * Open ifname for live capture: immediate mode, promiscuous, snaplen,
- * non-blocking.  NULL with pcap's reason in err.
+ * non-blocking, a kernel buffer of bufsize bytes (0: libpcap's 2 MiB).
+ * NULL with pcap's reason in err.
  */
-pcap_t	*cd_capture_open_live(const char *ifname, int snaplen, char *err,
-	    size_t errlen);
+pcap_t	*cd_capture_open_live(const char *ifname, int snaplen, int bufsize,
+	    char *err, size_t errlen);
 
 /*
  * Read what is ready: pcap_dispatch until nothing is left, at most rounds

@@ -265,8 +265,8 @@ capture_open(struct dhcp_probe *p)
 {
 	int rc;
 
-	p->pcap = cd_capture_open_live(p->iface, 2048, p->fail,
-	    sizeof(p->fail));
+	p->pcap = cd_capture_open_live(p->iface, 2048, CD_DHCP_CAPTURE_BUFFER,
+	    p->fail, sizeof(p->fail));
 	if (p->pcap == NULL)
 		return -EIO;
 	if ((rc = capture_filter(p)) < 0)

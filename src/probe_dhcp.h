@@ -24,6 +24,12 @@
  */
 #define CD_DHCP_SETTLE_MS	500
 #define CD_DHCP_PING_WAIT_MS	3500
+/*
+ * The offers' capture needs room for a few hundred frames, not libpcap's
+ * 2 MiB ring: a busy LAN fills whatever ring there is, and on a router
+ * the ring is memory the probe holds for its whole run.
+ */
+#define CD_DHCP_CAPTURE_BUFFER	(256 * 1024)
 
 /* What the probe sent and how long it listened. */
 struct cd_dhcp_sent {

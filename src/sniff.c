@@ -198,7 +198,7 @@ capture_open(struct cd_sniff *s, char *err, size_t errlen)
 {
 	int rc;
 
-	if ((s->cap.p = cd_capture_open_live(s->ifname, s->snaplen, err,
+	if ((s->cap.p = cd_capture_open_live(s->ifname, s->snaplen, 0, err,
 	    errlen)) == NULL)
 		return -ENODEV;
 	s->cap.dlt = pcap_datalink(s->cap.p);
