@@ -223,6 +223,18 @@ signals_start(struct cd_daemon *d)
 	d->signals_on = true;
 }
 
+void
+cd_daemon_clock_stepped(struct cd_daemon *d, int64_t step)
+{
+	cd_findings_shift(&d->findings, step);
+	for (struct cd_device *dev = d->state.devices; dev != NULL;
+	    dev = dev->next)
+		if (dev->wifi_only) {
+			dev->first_seen += step;
+			dev->last_seen += step;
+		}
+}
+
 static void
 on_findings_tick(uv_timer_t *t)
 {
@@ -232,7 +244,7 @@ on_findings_tick(uv_timer_t *t)
 	step = cd_sniff_clock_check(&d->findings_clock, NULL, now,
 	    (int64_t)(uv_hrtime() / 1000000));
 	if (step != 0)
-		cd_findings_shift(&d->findings, step);
+		cd_daemon_clock_stepped(d, step);
 	cd_findings_tick(&d->findings, now);
 	cd_cores_tick(&d->cores, d->cfg, &d->state, &d->findings, now);
 	cd_history_tick(&d->history, d->loop, &d->cores, &d->findings, now);

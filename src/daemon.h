@@ -52,6 +52,12 @@ void	cd_daemon_free(struct cd_daemon *d);
 /* Reload the configuration from config_path; a bad one keeps the old. */
 int	cd_daemon_reload(struct cd_daemon *d);
 
+/*
+ * The wall clock stepped by step ms: the findings and the Wi-Fi-only
+ * devices move with it (the capture moves its own Cores).
+ */
+void	cd_daemon_clock_stepped(struct cd_daemon *d, int64_t step);
+
 /* The configured or learned name of a "core:MAC" subject, or NULL. */
 const char *cd_daemon_core_name(const struct cd_daemon *d,
 	    const char *subject);

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "daemon.h"
 #include "decode.h"
 #include "findings.h"
 #include "sniff.h"
@@ -283,10 +284,42 @@ test_backward_step(void **state)
 	assert_null(device(l));
 }
 
+/*
+ * What the daemon moves itself on a step: its findings (their times and
+ * flap holds) and the devices known from the Wi-Fi alone; a Core of the
+ * capture is the tracker's to move, above.
+ */
+static void
+test_daemon_step(void **state)
+{
+	struct cd_daemon		 d;
+	struct cd_device		*wifi, *core;
+	const struct cd_finding_spec	 spec = { .id = "wifi.weak_signal",
+					    .subject = SUBJ, .summary = "weak",
+					    .severity = CD_SEV_DEFAULT };
+
+	(void)state;
+	memset(&d, 0, sizeof(d));
+	cd_findings_init(&d.findings, NULL, NULL);
+	wifi = cd_state_device(&d.state, "08:00:28:c0:de:02", T0);
+	wifi->wifi_only = true;
+	core = cd_state_device(&d.state, MAC, T0);
+	cd_finding_raise(&d.findings, &spec, T0 + 1000);
+	cd_daemon_clock_stepped(&d, -HOUR);
+	assert_int_equal(wifi->first_seen, T0 - HOUR);
+	assert_int_equal(wifi->last_seen, T0 - HOUR);
+	assert_int_equal(core->first_seen, T0);
+	assert_int_equal(cd_finding_find(&d.findings, spec.id,
+	    SUBJ)->first_seen, T0 + 1000 - HOUR);
+	cd_findings_free(&d.findings);
+	cd_state_free(&d.state);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_daemon_step),
 		cmocka_unit_test_setup_teardown(test_no_step, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forward_step, setup,
 		    teardown),
