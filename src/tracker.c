@@ -319,6 +319,18 @@ trk_active(const struct cd_tracker *t, const struct trk_core *c,
 	return x != NULL && x->active;
 }
 
+/*
+ * A device known by its vendor prefix alone is announced once it has sent
+ * two frames and been known CD_TRACKER_OUI_SETTLE_MS: a spoofed MAC of a
+ * flood sends one.  From a LAN host two broadcasts (DHCP's DISCOVER and
+ * REQUEST) may be all it ever hears of a real Core.
+ */
+static bool
+oui_settled(const struct trk_core *c, int64_t now)
+{
+	return c->heard >= 2 && now - c->first_seen >= CD_TRACKER_OUI_SETTLE_MS;
+}
+
 /* core.seen carries what is known of the Core; refreshed as it grows. */
 void
 trk_seen_update(struct cd_tracker *t, struct trk_core *c, int64_t now)
@@ -333,8 +345,8 @@ trk_seen_update(struct cd_tracker *t, struct trk_core *c, int64_t now)
 	char ip[INET6_ADDRSTRLEN];
 
 	if (c->by == BY_OUI && !c->seen_told && !t->ending &&
-	    now - c->first_seen < CD_TRACKER_OUI_SETTLE_MS)
-		return;		/* trk_heard announces it, if heard again */
+	    !oui_settled(c, now))
+		return;		/* trk_heard or the tick announce it */
 	c->seen_told = true;
 	trk_raise(t, c, F_SEEN, now, "MAC %s, IP %s, device ID %s, "
 	    "identified by %s", c->macstr, trk_ipstr(&c->addr, ip, sizeof(ip)),
@@ -419,12 +431,18 @@ is_dhcp(const struct cd_pkt *p)
 	    (p->dport == 67 || p->dport == 68);
 }
 
-/* A frame from the Core itself: announce it once it has been heard twice. */
+/* A frame from the Core itself: counted, and announced when settled. */
 void
 trk_heard(struct cd_tracker *t, struct trk_core *c, int64_t now)
 {
-	if (!c->seen_told && now - c->first_seen >= CD_TRACKER_OUI_SETTLE_MS)
+	if (c->heard < 2)
+		c->heard++;
+	if (c->seen_told)
+		return;
+	if (oui_settled(c, now))
 		trk_seen_update(t, c, now);
+	else if (c->heard >= 2)
+		trk_deadline(t, c->first_seen + CD_TRACKER_OUI_SETTLE_MS);
 }
 
 void
@@ -541,6 +559,13 @@ cd_tracker_tick(struct cd_tracker *t, int64_t now)
 			next = d;
 		if (idle < next)
 			next = idle;
+		if (!c->seen_told && c->heard >= 2) {
+			if (oui_settled(c, now))
+				trk_seen_update(t, c, now);
+			else if ((d = c->first_seen + CD_TRACKER_OUI_SETTLE_MS) <
+			    next)
+				next = d;
+		}
 		if (c->dirty)
 			core_sync(t, c);
 	}

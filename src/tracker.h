@@ -36,10 +36,11 @@
 #define CD_TRACKER_MAX_OUIS	16
 #define CD_TRACKER_IDLE_MS	(15 * 60 * 1000)
 /*
- * A device known by its vendor prefix alone is announced (core.seen) only
- * when it is heard again this long after it was first heard: one frame
- * from a MAC proves little, and a flood of spoofed Core-prefixed MACs must
- * not flood the log.  A capture that ends sooner announces it then.
+ * A device known by its vendor prefix alone is announced (core.seen) once
+ * it has sent two frames and been known this long: one frame from a MAC
+ * proves little, and a flood of spoofed Core-prefixed MACs, one frame
+ * each, must not flood the log.  A capture that ends sooner announces it
+ * then.
  */
 #define CD_TRACKER_OUI_SETTLE_MS	2000
 

@@ -130,6 +130,7 @@ struct trk_core {
 	int64_t		 first_seen, last_seen;
 	bool		 dirty;		/* devices entry to refresh */
 	bool		 seen_told;	/* core.seen announced */
+	uint8_t		 heard;		/* its own frames, up to 2 */
 	struct trk_dhcp	 dhcp;
 	bool		 leased;
 	uint8_t		 lease_ip[4];

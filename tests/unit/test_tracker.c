@@ -268,6 +268,28 @@ test_oui_seen(void **state)
 	    T0 + CD_TRACKER_OUI_SETTLE_MS);
 }
 
+static void	dhcp(struct env *, int64_t, const uint8_t *, int, int,
+		    const char *, const char *);
+
+/*
+ * From a LAN host a Core's DHCP DISCOVER and REQUEST, a moment apart, may
+ * be all there is to hear: announced when it has been known long enough.
+ */
+static void
+test_oui_seen_two_broadcasts(void **state)
+{
+	struct env	*e = *state;
+
+	dhcp(e, T0, CORE, 1, CD_DHCPDISCOVER, NULL, NULL);
+	dhcp(e, T0 + 100, CORE, 1, CD_DHCPREQUEST, NULL, NULL);
+	cd_tracker_tick(e->t, T0 + CD_TRACKER_OUI_SETTLE_MS - 1);
+	assert_false(active(e, "core.seen"));
+	assert_int_equal(cd_tracker_next_deadline(e->t),
+	    T0 + CD_TRACKER_OUI_SETTLE_MS);
+	cd_tracker_tick(e->t, T0 + CD_TRACKER_OUI_SETTLE_MS);
+	assert_true(active(e, "core.seen"));
+}
+
 /* A capture that ends before the device is heard again still names it. */
 static void
 test_oui_seen_at_end(void **state)
@@ -280,9 +302,6 @@ test_oui_seen_at_end(void **state)
 	cd_tracker_end(e->t, T0 + 500);
 	assert_true(active(e, "core.seen"));
 }
-
-static void	dhcp(struct env *, int64_t, const uint8_t *, int, int,
-		    const char *, const char *);
 
 /*
  * A flood of frames from random Core-prefixed MACs, each heard once:
@@ -1080,6 +1099,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_oui_seen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_oui_seen_two_broadcasts, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_oui_seen_at_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_oui_flood_is_quiet, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_syns_unanswered, setup, teardown),
