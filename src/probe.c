@@ -292,6 +292,8 @@ run_start(struct cd_prober *p, struct cd_probe_run *run)
 
 	if (run->running || !run->ops->enabled(cfg))
 		return;
+	if (budget < run->ops->min_budget_ms)
+		budget = run->ops->min_budget_ms;
 	uv_update_time(p->loop);
 	run->timeout_ms = cfg->probes.timeout_ms;
 	run->tries = cfg->probes.retries + 1;

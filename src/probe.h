@@ -67,6 +67,12 @@ struct cd_probe_ops {
 	 * the run is cancelled and its result is `timeout`.
 	 */
 	void		(*expire)(struct cd_probe_run *run);
+	/*
+	 * The least budget the probe needs, whatever probes.timeout and
+	 * probes.retries give (0: no floor).  The run's deadline is the
+	 * larger of the two.
+	 */
+	uint64_t	 min_budget_ms;
 };
 
 /* The NULL-terminated table of every probe this build has. */

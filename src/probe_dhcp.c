@@ -420,4 +420,5 @@ const struct cd_probe_ops cd_probe_dhcp = {
 	.start = dhcp_start,
 	.cancel = dhcp_cancel,
 	.expire = dhcp_expire,
+	.min_budget_ms = CD_DHCP_MIN_BUDGET_MS,
 };

@@ -25,6 +25,16 @@
 #define CD_DHCP_SETTLE_MS	500
 #define CD_DHCP_PING_WAIT_MS	3500
 /*
+ * The least the probe listens in all, however short probes.timeout x
+ * (probes.retries + 1) is.  A server that pings first serves new clients
+ * one after the other: when a device joins as the probe runs (a Core
+ * booting), dnsmasq offers to it after 3 s and to the probe after 6 s.
+ * Less than that, and a healthy LAN reads dhcp.server_busy (seen in the
+ * lab from the router, 2 runs in 11, with a 2 s x 2 budget) or, where the
+ * other client's offer is unicast and unseen, dhcp.no_offer.
+ */
+#define CD_DHCP_MIN_BUDGET_MS	(2 * CD_DHCP_PING_WAIT_MS + 1000)
+/*
  * The offers' capture needs room for a few hundred frames, not libpcap's
  * 2 MiB ring: a busy LAN fills whatever ring there is, and on a router
  * the ring is memory the probe holds for its whole run.

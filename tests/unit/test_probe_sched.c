@@ -153,7 +153,13 @@ static const struct cd_probe_ops patient_ops = { .name = "patient",
 	.enabled = fake_enabled, .start = fake_start, .cancel = fake_cancel,
 	.expire = fake_expire };
 
+/* The same, with a floor above the configured 200 ms budget. */
+static const struct cd_probe_ops floor_ops = { .name = "patient",
+	.enabled = fake_enabled, .start = fake_start, .cancel = fake_cancel,
+	.expire = fake_expire, .min_budget_ms = 350 };
+
 static const struct cd_probe_ops *const quick_table[] = { &quick_ops, NULL };
+static const struct cd_probe_ops *const floor_table[] = { &floor_ops, NULL };
 static const struct cd_probe_ops *const patient_table[] = {
 	&patient_ops, NULL,
 };
@@ -218,6 +224,24 @@ test_expire(void **state)
 	assert_string_equal(r->result, "concluded");
 	assert_non_null(strstr(r->detail, "wait left 0 ms"));
 	assert_int_equal(fakes[4].cancels, 0);
+	pfx_free(fx);
+}
+
+/* A probe's own floor outlasts a shorter configured budget (dhcp's 8 s). */
+static void
+test_min_budget(void **state)
+{
+	struct pfx			*fx = fx_with(floor_table);
+	const struct cd_probe_result	*r;
+	uint64_t			 ms;
+
+	(void)state;
+	ms = pfx_run(fx, NULL);
+	assert_in_range(ms, 350 - 5, 350 + 60 + slack());
+	r = pfx_result(fx, "patient");
+	assert_non_null(r);
+	assert_string_equal(r->result, "concluded");
+	assert_non_null(strstr(r->detail, "wait left 0 ms"));
 	pfx_free(fx);
 }
 
@@ -467,6 +491,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_deadline),
 		cmocka_unit_test(test_expire),
+		cmocka_unit_test(test_min_budget),
 		cmocka_unit_test(test_reconfigure),
 		cmocka_unit_test(test_requests_share_a_run),
 		cmocka_unit_test(test_once_returns_when_done),
