@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cause_grade.h"
 #include "daemon.h"
 #include "export.h"
 #include "internet.h"
@@ -74,6 +75,16 @@ findings_to_watchers(void *arg, enum cd_finding_event ev,
 	json_object_put(o);
 }
 
+/* A cause's consequences first, then the internet's verdict over all. */
+static void
+daemon_grade(void *arg, const struct cd_finding *f, struct cd_finding_grade *g)
+{
+	struct cd_daemon *d = arg;
+
+	cd_cause_grade(&d->findings, f, g);
+	cd_internet_grade(d, f, g);
+}
+
 void
 cd_daemon_init(struct cd_daemon *d, uv_loop_t *loop, struct cd_config *cfg,
     const char *config_path)
@@ -84,7 +95,7 @@ cd_daemon_init(struct cd_daemon *d, uv_loop_t *loop, struct cd_config *cfg,
 	d->config_path = config_path;
 	cd_findings_init(&d->findings, findings_to_log, d);
 	cd_findings_set_watcher(&d->findings, findings_to_watchers, d);
-	cd_findings_set_grader(&d->findings, cd_internet_grade, d);
+	cd_findings_set_grader(&d->findings, daemon_grade, d);
 	cd_prober_init(&d->prober, d, loop);
 	cd_cores_init(&d->cores, cd_now_ms());
 	if (gethostname(d->host, sizeof(d->host) - 1) < 0)

@@ -1,7 +1,9 @@
 /*
  * Under internet.down: every finding the outage explains is lowered and
  * its advice names the outage, never a firewall, a port or the router's
- * DNS; each is announced once, at that severity (corediagd(8)).
+ * DNS; each is announced once, at that severity (corediagd(8)).  The
+ * same grader lowers a Core's reconnect loop that its key mismatch
+ * explains (cause_grade.c).
  */
 #include "config.h"
 
@@ -214,6 +216,44 @@ test_core_regraded(void **state)
 }
 
 /*
+ * A Core the cloud refuses retries without end: its loop is told at info,
+ * naming the cause, not as a power or signal problem; on its own, or once
+ * the cause is gone, the loop is a warning with its own advice.
+ */
+static void
+test_loop_explained_by_cause(void **state)
+{
+	struct fx		*fx = *state;
+	const struct cd_finding	*f;
+
+	raise_id(fx, "core.key_mismatch", 1000);
+	raise_id(fx, "core.reconnect_loop", 2000);
+	f = cd_finding_find(&fx->d.findings, "core.reconnect_loop", "x");
+	assert_int_equal(f->severity, CD_SEV_INFO);
+	assert_int_equal(fx->n, 2);
+	assert_string_equal(fx->line[1], "info core.reconnect_loop x: "
+	    "something -- the Core retries because the cloud does not accept "
+	    "its keys: fix core.key_mismatch first");
+	cd_finding_clear(&fx->d.findings, "core.key_mismatch", "x", 3000);
+	cd_findings_regrade(&fx->d.findings, 3000);
+	assert_int_equal(f->severity, CD_SEV_WARNING);
+	assert_string_equal(f->advice,
+	    cd_catalogue_find("core.reconnect_loop")->advice);
+	/* Another Core's cause explains nothing here. */
+	assert_int_equal(cd_finding_raise(&fx->d.findings,
+	    &(struct cd_finding_spec){ .id = "core.key_mismatch",
+	    .subject = "y", .summary = "something",
+	    .severity = CD_SEV_DEFAULT, .source = CD_SRC_SNIFF }, 4000), 0);
+	cd_findings_regrade(&fx->d.findings, 4000);
+	assert_int_equal(f->severity, CD_SEV_WARNING);
+	/* Its own cloud refusing its handshake does. */
+	raise_id(fx, "core.handshake_rejected", 5000);
+	cd_findings_regrade(&fx->d.findings, 5000);
+	assert_int_equal(f->severity, CD_SEV_INFO);
+	assert_non_null(strstr(f->advice, "core.handshake_rejected"));
+}
+
+/*
  * While a probe run decides, what the verdict would explain waits; the
  * verdict in, it is announced once, at its final severity.
  */
@@ -349,6 +389,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_stale_verdict, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_loop_explained_by_cause,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_core_regraded, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_once_at_final_severity,
