@@ -85,10 +85,10 @@ teardown(void **state)
 }
 
 static void
-raise_id(struct fx *fx, const char *id, int64_t now)
+raise_for(struct fx *fx, const char *id, const char *subject, int64_t now)
 {
 	struct cd_finding_spec spec = {
-		.id = id, .subject = "x", .summary = "something",
+		.id = id, .subject = subject, .summary = "something",
 		.severity = CD_SEV_DEFAULT, .source = CD_SRC_PROBE,
 	};
 
@@ -96,6 +96,12 @@ raise_id(struct fx *fx, const char *id, int64_t now)
 	if (strncmp(id, "core.", 5) == 0)
 		spec.source = CD_SRC_SNIFF;
 	assert_int_equal(cd_finding_raise(&fx->d.findings, &spec, now), 0);
+}
+
+static void
+raise_id(struct fx *fx, const char *id, int64_t now)
+{
+	raise_for(fx, id, "x", now);
 }
 
 static void
@@ -240,10 +246,7 @@ test_loop_explained_by_cause(void **state)
 	assert_string_equal(f->advice,
 	    cd_catalogue_find("core.reconnect_loop")->advice);
 	/* Another Core's cause explains nothing here. */
-	assert_int_equal(cd_finding_raise(&fx->d.findings,
-	    &(struct cd_finding_spec){ .id = "core.key_mismatch",
-	    .subject = "y", .summary = "something",
-	    .severity = CD_SEV_DEFAULT, .source = CD_SRC_SNIFF }, 4000), 0);
+	raise_for(fx, "core.key_mismatch", "y", 4000);
 	cd_findings_regrade(&fx->d.findings, 4000);
 	assert_int_equal(f->severity, CD_SEV_WARNING);
 	/* Its own cloud refusing its handshake does. */
