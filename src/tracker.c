@@ -431,18 +431,32 @@ is_dhcp(const struct cd_pkt *p)
 	    (p->dport == 67 || p->dport == 68);
 }
 
+/*
+ * A device heard twice but not yet announced: announce it if settled, or
+ * return when it will be (0: nothing to wait for).
+ */
+static int64_t
+oui_due(struct cd_tracker *t, struct trk_core *c, int64_t now)
+{
+	if (c->seen_told || c->heard < 2)
+		return 0;
+	if (oui_settled(c, now)) {
+		trk_seen_update(t, c, now);
+		return 0;
+	}
+	return c->first_seen + CD_TRACKER_OUI_SETTLE_MS;
+}
+
 /* A frame from the Core itself: counted, and announced when settled. */
 void
 trk_heard(struct cd_tracker *t, struct trk_core *c, int64_t now)
 {
+	int64_t due;
+
 	if (c->heard < 2)
 		c->heard++;
-	if (c->seen_told)
-		return;
-	if (oui_settled(c, now))
-		trk_seen_update(t, c, now);
-	else if (c->heard >= 2)
-		trk_deadline(t, c->first_seen + CD_TRACKER_OUI_SETTLE_MS);
+	if ((due = oui_due(t, c, now)) != 0)
+		trk_deadline(t, due);
 }
 
 void
@@ -559,13 +573,8 @@ cd_tracker_tick(struct cd_tracker *t, int64_t now)
 			next = d;
 		if (idle < next)
 			next = idle;
-		if (!c->seen_told && c->heard >= 2) {
-			if (oui_settled(c, now))
-				trk_seen_update(t, c, now);
-			else if ((d = c->first_seen + CD_TRACKER_OUI_SETTLE_MS) <
-			    next)
-				next = d;
-		}
+		if ((d = oui_due(t, c, now)) != 0 && d < next)
+			next = d;
 		if (c->dirty)
 			core_sync(t, c);
 	}
